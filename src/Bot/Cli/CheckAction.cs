@@ -1,0 +1,141 @@
+using Bot.Generation;
+using Bot.Quotas;
+using Bot.RunPod;
+using Bot.RunPod.LocalEndpoint;
+using Bot.Storage;
+using Bot.Telegram;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+
+namespace Bot.Cli;
+
+/// <summary>Checks the settings and each service they name, and prints what works and what does not.</summary>
+internal static class CheckAction
+{
+    public static async Task<int> ExecuteAsync(TextWriter output, CancellationToken cancellationToken)
+    {
+        using var host = Program.CreateBuilder(BotMode.Check).Build();
+        var services = host.Services;
+
+        var errors = ValidateSettings(services);
+        if (errors.Count > 0)
+        {
+            await output.WriteLineAsync("✗ Settings:");
+            foreach (var error in errors)
+            {
+                await output.WriteLineAsync($"    {error}");
+            }
+
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        await output.WriteLineAsync("✓ Settings are valid.");
+        var ok = await CheckDatabaseAsync(services, output, cancellationToken);
+        ok &= await CheckRunPodAsync(services, output, cancellationToken);
+        ok &= await CheckTelegramAsync(services, output, cancellationToken);
+        return ok ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static List<string> ValidateSettings(IServiceProvider services)
+    {
+        var errors = new List<string>();
+        void Validate<T>()
+            where T : class
+        {
+            try
+            {
+                _ = services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException exception)
+            {
+                errors.AddRange(exception.Failures);
+            }
+        }
+
+        Validate<RunPodOptions>();
+        Validate<LocalEndpointOptions>();
+        Validate<GenerationOptions>();
+        Validate<QuotaOptions>();
+        Validate<TelegramOptions>();
+        return errors;
+    }
+
+    private static async Task<bool> CheckDatabaseAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var context = await services.GetRequiredService<IDbContextFactory<BotDbContext>>().CreateDbContextAsync(cancellationToken);
+            var dataSource = new SqliteConnectionStringBuilder(context.Database.GetConnectionString()).DataSource;
+            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+            await output.WriteLineAsync(pending == 0
+                ? $"✓ Database {dataSource} is up to date."
+                : $"✓ Database {dataSource} is readable; {pending} migrations are applied at the next start.");
+            return true;
+        }
+        catch (SqliteException exception)
+        {
+            await output.WriteLineAsync($"✗ Database: {exception.Message} Check ConnectionStrings:Bot and the folder's permissions.");
+            return false;
+        }
+    }
+
+    private static async Task<bool> CheckRunPodAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<RunPodOptions>>().Value;
+        if (options.UsesLocalEndpoint)
+        {
+            await output.WriteLineAsync(
+                "• RunPod: no endpoint configured, so jobs run on the built-in local endpoint (a sample clip, no GPU). " +
+                "Set RunPod:EndpointId and RunPod:ApiKey to generate real videos.");
+            return true;
+        }
+
+        try
+        {
+            var health = await services.GetRequiredService<IRunPodClient>().GetHealthAsync(cancellationToken);
+            await output.WriteLineAsync(
+                $"✓ RunPod endpoint {options.EndpointId}: {health.Workers?.Idle ?? 0} idle and {health.Workers?.Running ?? 0} running workers, " +
+                $"{health.Jobs?.InQueue ?? 0} jobs queued and {health.Jobs?.InProgress ?? 0} in progress.");
+            return true;
+        }
+        catch (RunPodException exception)
+        {
+            var hint = exception.StatusCode == System.Net.HttpStatusCode.NotFound
+                ? " RunPod does not know this endpoint: check RunPod:EndpointId."
+                : string.Empty;
+            await output.WriteLineAsync($"✗ RunPod endpoint {options.EndpointId}: {exception.Message}{hint}");
+            return false;
+        }
+    }
+
+    private static async Task<bool> CheckTelegramAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
+        if (!options.IsEnabled)
+        {
+            await output.WriteLineAsync("• Telegram: not configured. Set Telegram:BotToken to the token from @BotFather.");
+            return true;
+        }
+
+        try
+        {
+            var me = await services.GetRequiredService<ITelegramBotClient>().GetMe(cancellationToken);
+            await output.WriteLineAsync($"✓ Telegram: the token belongs to @{me.Username} ({me.Id}), via {options.ApiBaseUrl}.");
+            return true;
+        }
+        catch (ApiRequestException exception) when (exception.ErrorCode == 401)
+        {
+            await output.WriteLineAsync("✗ Telegram: the token in Telegram:BotToken was rejected (401 Unauthorized). Get the current one from @BotFather.");
+            return false;
+        }
+        catch (RequestException exception)
+        {
+            await output.WriteLineAsync($"✗ Telegram: {options.ApiBaseUrl} could not be reached: {exception.Message}");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Bot.Chat;
+
+namespace Bot.Cli;
+
+/// <summary>
+/// The chat port of the <c>generate</c> command: the status message becomes a progress line in the terminal,
+/// and the video is written to the output file named in the target.
+/// </summary>
+internal sealed class ConsoleChatPort(TextWriter output, bool interactive) : IChatPort
+{
+    private readonly Lock _gate = new();
+    private int _lineLength;
+
+    public ChatPlatform Platform => ChatPlatform.Cli;
+
+    public TimeSpan StatusEditInterval => TimeSpan.FromMilliseconds(250);
+
+    public long GetUploadLimit(ChatTarget target) => long.MaxValue;
+
+    public Task<string> SendMessageAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken)
+    {
+        Show(text);
+        return Task.FromResult("status");
+    }
+
+    public Task EditMessageAsync(ChatTarget target, string messageId, ChatText text, CancellationToken cancellationToken)
+    {
+        Show(text);
+        return Task.CompletedTask;
+    }
+
+    public async Task<string> SendVideoAsync(ChatTarget target, VideoFile video, ChatText caption, CancellationToken cancellationToken)
+    {
+        var path = target.ChatId;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        try
+        {
+            await using var source = video.OpenRead();
+            await using var destination = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await source.CopyToAsync(destination, cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ChatSendException(ChatSendFailure.Failed, $"Writing {path} failed: {exception.Message}", exception);
+        }
+
+        return path;
+    }
+
+    /// <summary>Ends the progress line, so what follows starts on a line of its own.</summary>
+    public void EndLine()
+    {
+        lock (_gate)
+        {
+            if (interactive && _lineLength > 0)
+            {
+                output.WriteLine();
+                _lineLength = 0;
+            }
+        }
+    }
+
+    /// <summary>Shows a status: on a terminal it replaces the previous line, otherwise it prints a new one.</summary>
+    private void Show(ChatText text)
+    {
+        var line = text.ToPlainString().Replace('\n', ' ');
+        lock (_gate)
+        {
+            if (interactive)
+            {
+                output.Write('\r' + line.PadRight(_lineLength));
+                _lineLength = line.Length;
+            }
+            else
+            {
+                output.WriteLine(line);
+            }
+
+            output.Flush();
+        }
+    }
+}

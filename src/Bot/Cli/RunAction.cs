@@ -1,0 +1,33 @@
+using Bot.Hosting;
+using Bot.Telegram;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Bot.Cli;
+
+/// <summary>Serves the configured chat platforms until the process is stopped.</summary>
+internal static class RunAction
+{
+    public static async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var builder = Program.CreateBuilder(BotMode.Serve);
+        var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();
+        if (!telegram.IsEnabled)
+        {
+            await Console.Error.WriteLineAsync(
+                "No chat platform is configured. Set Telegram:BotToken in appsettings.json or the environment variable " +
+                "Telegram__BotToken to the token from @BotFather. To try the pipeline without a chat, run: generate \"a red fox running through snow\"");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        using var host = builder.Build();
+        if (!await HostStarter.TryStartAsync(host, Console.Error, cancellationToken))
+        {
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        await host.WaitForShutdownAsync(cancellationToken);
+        return host.Services.GetRequiredService<FatalErrors>().Reason is null ? ExitCodes.Success : ExitCodes.Fatal;
+    }
+}

@@ -1,0 +1,345 @@
+using System.Globalization;
+using Bot.Chat;
+using Bot.Hosting;
+using Bot.RunPod;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Jobs;
+
+/// <summary>
+/// Posts finished videos: fetches the output, uploads it when it fits the platform's limit or posts its link
+/// otherwise, and settles the job. Each job is marked before its upload starts and is never uploaded twice.
+/// </summary>
+internal sealed class JobDeliverer(
+    JobStore store,
+    IServiceScopeFactory scopes,
+    VideoFetcher fetcher,
+    ChatPorts ports,
+    JobSignals signals,
+    StatusReporter reporter,
+    FatalErrors fatalErrors,
+    IOptionsMonitor<RunPodOptions> runPodOptions,
+    TimeProvider time,
+    ILogger<JobDeliverer> logger) : BackgroundService
+{
+    private const int MaxParallelDeliveries = 2;
+    private const int MaxAttempts = 6;
+    private const int CaptionPromptLength = 200;
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
+
+    // An upload that is under way when the bot stops is allowed to finish within this time, so the video
+    // arrives and is recorded instead of being cut off halfway.
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await PipelineLoop.RunAsync("deliver", logger, async () =>
+        {
+            await FailInterruptedDeliveriesAsync(stoppingToken);
+            return TimeSpan.Zero;
+        }, stoppingToken);
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = await PipelineLoop.RunAsync("deliver", logger, () => DeliverDueAsync(stoppingToken), stoppingToken);
+            await signals.Deliver.WaitAsync(wait, time, stoppingToken);
+        }
+
+        JobsLog.LoopStopped(logger, "deliver");
+    }
+
+    /// <summary>
+    /// Ends jobs whose upload was cut off by a crash. The chat may already have the video, and posting it again
+    /// could show it twice, so the job ends without a charge and the user is told.
+    /// </summary>
+    private async Task FailInterruptedDeliveriesAsync(CancellationToken cancellationToken)
+    {
+        var platforms = ports.Platforms.ToList();
+        var interrupted = await store.QueryAsync(
+            jobs => jobs.Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt != null && platforms.Contains(j.Platform)),
+            cancellationToken);
+        foreach (var job in interrupted)
+        {
+            JobsLog.DeliveryInterrupted(logger, job.Id);
+            await FinishAsync(job, JobState.Failed,
+                "the bot restarted while posting this video, so it was not posted again to avoid a duplicate. If it did not arrive, please ask again.",
+                "interrupted during upload", change: null);
+        }
+    }
+
+    private async Task<TimeSpan> DeliverDueAsync(CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        var platforms = ports.Platforms.ToList();
+        var due = await store.QueryAsync(
+            jobs => jobs
+                .Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt == null && j.NextCheckAt <= now && platforms.Contains(j.Platform))
+                .OrderBy(j => j.NextCheckAt),
+            stoppingToken);
+
+        // Deliveries do not take the stopping token: once started, an upload finishes (or times out) on its own.
+        await Parallel.ForEachAsync(
+            due,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelDeliveries },
+            async (job, _) =>
+            {
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    using var timeout = new CancellationTokenSource(DeliveryTimeout, time);
+                    await DeliverAsync(job, timeout.Token);
+                }
+            });
+
+        var next = await store.QueryAsync(
+            jobs => jobs
+                .Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt == null && platforms.Contains(j.Platform))
+                .OrderBy(j => j.NextCheckAt)
+                .Select(j => j.NextCheckAt)
+                .Take(1),
+            stoppingToken);
+        return next.FirstOrDefault() is { } nextAttempt ? Max(nextAttempt - time.GetUtcNow(), TimeSpan.Zero) : IdleWait;
+    }
+
+    private async Task DeliverAsync(Job job, CancellationToken cancellationToken)
+    {
+        var output = await FetchOutputAsync(job, cancellationToken);
+        if (output is null)
+        {
+            return;
+        }
+
+        var port = ports.Get(job.Platform);
+        var limit = port.GetUploadLimit(job.Target);
+        var fetched = await fetcher.FetchAsync(job.Id, output, limit, cancellationToken);
+        try
+        {
+            switch (fetched)
+            {
+                case FetchResult.Failed { Transient: true } failed:
+                    await DeferAsync(job, failed.Reason, retryAfter: null, cancellationToken);
+                    return;
+
+                case FetchResult.Failed failed:
+                    await FinishAsync(job, JobState.Failed, $"the finished video could not be used: {failed.Reason}.", failed.Reason, change: null);
+                    return;
+
+                case FetchResult.TooLarge { Bytes: var bytes } when output.VideoUrl is null:
+                    await FinishAsync(job, JobState.Failed,
+                        $"the video is {Megabytes(bytes ?? output.Bytes)}, over this chat's upload limit of {Megabytes(limit)}, and the worker returned no link to it.",
+                        "over the upload limit without a URL", change: null);
+                    return;
+            }
+
+            await PostAsync(job, port, output, fetched, limit, cancellationToken);
+        }
+        finally
+        {
+            if (fetched is FetchResult.Fetched { File.Path: var path })
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>Marks the job as being posted, then uploads the video or posts its link, and settles the job.</summary>
+    private async Task PostAsync(Job job, IChatPort port, WorkerVideo output, FetchResult fetched, long limit, CancellationToken cancellationToken)
+    {
+        var started = await store.UpdateAsync(job, j =>
+        {
+            j.DeliveryStartedAt = time.GetUtcNow();
+            j.OutputBytes = fetched switch
+            {
+                FetchResult.Fetched { File.Bytes: var bytes } => bytes,
+                FetchResult.TooLarge { Bytes: long bytes } => bytes,
+                _ => output.Bytes,
+            };
+            j.OutputSeed = output.Seed;
+            j.OutputWidth = output.Width;
+            j.OutputHeight = output.Height;
+            j.OutputDurationSeconds = output.DurationSeconds;
+        }, cancellationToken);
+        if (started is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (fetched is FetchResult.Fetched { File: var file })
+            {
+                var messageId = await port.SendVideoAsync(started.Target, file, Caption(started), cancellationToken);
+                await FinishDeliveredAsync(started, messageId, file.Bytes, asLink: false);
+            }
+            else
+            {
+                await PostLinkAsync(started, port, output, limit, cancellationToken);
+            }
+        }
+        catch (ChatSendException exception) when (exception.Failure is ChatSendFailure.NotSent or ChatSendFailure.RateLimited)
+        {
+            // The platform certainly did not post the video, so trying again later cannot make a duplicate.
+            await DeferAsync(started, exception.Message, exception.RetryAfter, cancellationToken);
+        }
+        catch (ChatSendException exception) when (exception.Failure == ChatSendFailure.TooLarge && output.VideoUrl is not null)
+        {
+            // The platform's real limit was lower than the configured one; the link still gets the video there.
+            try
+            {
+                await PostLinkAsync(started, port, output, limit, cancellationToken);
+            }
+            catch (ChatSendException linkException)
+            {
+                await FailPostingAsync(started, linkException);
+            }
+        }
+        catch (ChatSendException exception)
+        {
+            await FailPostingAsync(started, exception);
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishAsync(started, JobState.Failed, "posting the video took too long and was stopped.", "delivery timed out", change: null);
+        }
+    }
+
+    private Task FailPostingAsync(Job job, ChatSendException exception)
+    {
+        var reason = exception.Failure switch
+        {
+            ChatSendFailure.TooLarge => "the chat platform refused the video as too large, and the worker returned no link to it.",
+            ChatSendFailure.Forbidden => "the bot is not allowed to post in this chat.",
+            _ => "posting the video failed. It was not posted again in case it arrived; if it did not, please ask again.",
+        };
+        return FinishAsync(job, JobState.Failed, reason, exception.Message, change: null);
+    }
+
+    private async Task PostLinkAsync(Job job, IChatPort port, WorkerVideo output, long limit, CancellationToken cancellationToken)
+    {
+        var messageId = await port.SendMessageAsync(job.Target, LinkText(job, output.VideoUrl!, job.OutputBytes, limit), cancellationToken);
+        await FinishDeliveredAsync(job, messageId, job.OutputBytes ?? 0, asLink: true);
+    }
+
+    /// <summary>Reads the completed job's output from RunPod; ends the job and returns null when there is no usable video.</summary>
+    private async Task<WorkerVideo?> FetchOutputAsync(Job job, CancellationToken cancellationToken)
+    {
+        JobStatusResponse? status;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            status = await scope.ServiceProvider.GetRequiredService<IRunPodClient>().GetStatusAsync(job.RunPodJobId!, cancellationToken);
+        }
+        catch (RunPodException exception) when (exception.Failure == RunPodFailure.Unauthorized)
+        {
+            fatalErrors.Stop(exception.Message);
+            return null;
+        }
+        catch (RunPodException exception)
+        {
+            await DeferAsync(job, exception.Message, retryAfter: null, cancellationToken);
+            return null;
+        }
+
+        if (status is null)
+        {
+            await FinishAsync(job, JobState.Expired,
+                "the GPU service deleted the result before the bot could fetch it (results are kept for 30 minutes).",
+                "RunPod answered 404 for a completed job", change: null);
+            return null;
+        }
+
+        var video = WorkerVideo.TryParse(status.Output, out var problem);
+        if (video is null)
+        {
+            await FinishAsync(job, JobState.Failed,
+                "the GPU worker finished without a usable video. The operator can find the details in the bot's log.",
+                problem, change: null);
+        }
+
+        return video;
+    }
+
+    private async Task DeferAsync(Job job, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        var attempts = job.CheckFailures + 1;
+        if (attempts >= MaxAttempts)
+        {
+            await FinishAsync(job, JobState.Failed,
+                "the video could not be posted after several attempts. Please ask again later.",
+                $"gave up after {attempts} attempts: {reason}", change: null);
+            return;
+        }
+
+        var wait = retryAfter ?? runPodOptions.CurrentValue.RetryDelay * Math.Pow(2, attempts);
+        JobsLog.DeliveryDeferred(logger, job.Id, job.ChatId, wait, reason);
+        await store.UpdateAsync(job, j =>
+        {
+            j.DeliveryStartedAt = null;
+            j.CheckFailures = attempts;
+            j.NextCheckAt = time.GetUtcNow() + wait;
+        }, cancellationToken);
+    }
+
+    private async Task FinishDeliveredAsync(Job job, string messageId, long bytes, bool asLink)
+    {
+        // Recorded with no cancellation: the video is out, and the charge must be stored even during shutdown.
+        var finished = await store.FinishAsync(job, JobState.Delivered, failureReason: null, j =>
+        {
+            j.DeliveredMessageId = messageId;
+            j.DeliveredAsLink = asLink;
+        }, CancellationToken.None);
+        if (finished is not null)
+        {
+            JobsLog.Delivered(logger, job.Id, job.ChatId, asLink ? "link" : "upload", bytes, finished.FinishedAt!.Value - finished.CreatedAt);
+            reporter.Publish(finished);
+        }
+    }
+
+    private async Task FinishAsync(Job job, JobState state, string reason, string detail, Action<Job>? change)
+    {
+        var finished = await store.FinishAsync(job, state, reason, change, CancellationToken.None);
+        if (finished is not null)
+        {
+            JobsLog.Ended(logger, job.Id, job.RunPodJobId, state, detail);
+            reporter.Publish(finished);
+        }
+    }
+
+    /// <summary>Builds the caption: the prompt (trimmed), then seed, size and length.</summary>
+    internal static ChatText Caption(Job job)
+    {
+        var prompt = job.Prompt.Length <= CaptionPromptLength ? job.Prompt : string.Concat(job.Prompt.AsSpan(0, CaptionPromptLength - 1), "…");
+        var text = new ChatText().Plain("🎬 ").Italic(prompt).Plain("\n");
+        var facts = new List<string>();
+        if (job.OutputSeed is { } seed)
+        {
+            facts.Add(string.Create(CultureInfo.InvariantCulture, $"seed {seed}"));
+        }
+
+        if (job.OutputWidth is { } width && job.OutputHeight is { } height)
+        {
+            facts.Add(string.Create(CultureInfo.InvariantCulture, $"{width}×{height}"));
+        }
+
+        if (job.OutputDurationSeconds is { } seconds)
+        {
+            facts.Add(string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} s"));
+        }
+
+        return text.Plain(string.Join(" · ", facts));
+    }
+
+    private static ChatText LinkText(Job job, Uri url, long? bytes, long limit) =>
+        new ChatText()
+            .Plain("✅ Your video is ready, but at ").Plain(Megabytes(bytes)).Plain($" it is over this chat's upload limit of {Megabytes(limit)}, so here is a ")
+            .Link("download link", url)
+            .Plain(". The link expires after a while, so save the video soon.\n")
+            .Append(Caption(job));
+
+    private static string Megabytes(long? bytes) =>
+        bytes is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value / 1_000_000.0:0.#} MB") : "an unknown size";
+
+    private static TimeSpan Max(TimeSpan left, TimeSpan right) => left > right ? left : right;
+}

@@ -1,0 +1,228 @@
+using Bot.Chat;
+using Bot.Hosting;
+using Bot.RunPod;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bot.Jobs;
+
+/// <summary>
+/// Sends accepted jobs to RunPod's <c>/run</c>, at most <see cref="RunPodOptions.MaxInFlightJobs"/> at once and
+/// <see cref="Quotas.QuotaOptions.MaxConcurrentJobsPerUser"/> per user, taking users in turn so one user's
+/// backlog never holds back another user's first job.
+/// </summary>
+internal sealed class JobDispatcher(
+    JobStore store,
+    IServiceScopeFactory scopes,
+    ChatPorts ports,
+    JobSignals signals,
+    StatusReporter reporter,
+    FatalErrors fatalErrors,
+    IOptionsMonitor<RunPodOptions> runPodOptions,
+    IOptionsMonitor<Quotas.QuotaOptions> quotaOptions,
+    TimeProvider time,
+    ILogger<JobDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+
+    // When each user last had a job sent; the user who waited longest goes first.
+    private readonly Dictionary<string, DateTimeOffset> _lastTurn = new(StringComparer.Ordinal);
+    private int _deferrals;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await PipelineLoop.RunAsync("dispatch", logger, async () =>
+        {
+            await FailInterruptedSubmissionsAsync(stoppingToken);
+            return TimeSpan.Zero;
+        }, stoppingToken);
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = await PipelineLoop.RunAsync("dispatch", logger, () => DispatchAsync(stoppingToken), stoppingToken);
+            await signals.Dispatch.WaitAsync(wait, time, stoppingToken);
+        }
+
+        JobsLog.LoopStopped(logger, "dispatch");
+    }
+
+    /// <summary>
+    /// Ends jobs whose <c>/run</c> call was cut off by a crash: RunPod may have created them, and sending them
+    /// again could run and bill the same video twice.
+    /// </summary>
+    private async Task FailInterruptedSubmissionsAsync(CancellationToken cancellationToken)
+    {
+        var platforms = ports.Platforms.ToList();
+        var interrupted = await store.QueryAsync(
+            jobs => jobs.Where(j => j.State == JobState.Accepted && j.SubmitStartedAt != null && platforms.Contains(j.Platform)),
+            cancellationToken);
+        foreach (var job in interrupted)
+        {
+            JobsLog.SubmitInterrupted(logger, job.Id);
+            var failed = await store.FinishAsync(
+                job,
+                JobState.Failed,
+                "The bot restarted while sending this job to the GPU service, and it was not sent again in case it was already running. Please try again.",
+                change: null,
+                cancellationToken);
+            if (failed is not null)
+            {
+                reporter.Publish(failed);
+            }
+        }
+    }
+
+    private async Task<TimeSpan> DispatchAsync(CancellationToken cancellationToken)
+    {
+        var settings = runPodOptions.CurrentValue;
+        var platforms = ports.Platforms.ToList();
+        var onGpu = await store.QueryAsync(
+            jobs => jobs.Where(j => JobStates.OnGpu.Contains(j.State)).Select(j => j.UserKey),
+            cancellationToken);
+        var free = settings.MaxInFlightJobs - onGpu.Count;
+        if (free <= 0)
+        {
+            return IdleWait;
+        }
+
+        var waiting = await store.QueryAsync(
+            jobs => jobs
+                .Where(j => j.State == JobState.Accepted && j.SubmitStartedAt == null && platforms.Contains(j.Platform))
+                .OrderBy(j => j.Id)
+                .Take(1000),
+            cancellationToken);
+
+        var running = onGpu.GroupBy(user => user, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var job in PickInTurn(waiting, running, free, quotaOptions.CurrentValue.MaxConcurrentJobsPerUser))
+        {
+            var deferredFor = await SubmitAsync(job, settings, cancellationToken);
+            if (deferredFor is not null)
+            {
+                return deferredFor.Value;
+            }
+        }
+
+        _deferrals = 0;
+        return IdleWait;
+    }
+
+    /// <summary>Picks up to <paramref name="free"/> jobs, one per user per round, users who waited longest first.</summary>
+    private List<Job> PickInTurn(List<Job> waiting, Dictionary<string, int> running, int free, int maxPerUser)
+    {
+        var queues = waiting
+            .GroupBy(job => job.UserKey, StringComparer.Ordinal)
+            .OrderBy(group => _lastTurn.GetValueOrDefault(group.Key, DateTimeOffset.MinValue))
+            .ThenBy(group => group.First().Id)
+            .Select(group => new Queue<Job>(group))
+            .ToList();
+
+        var picked = new List<Job>();
+        var progress = true;
+        while (picked.Count < free && progress)
+        {
+            progress = false;
+            foreach (var queue in queues)
+            {
+                if (picked.Count == free || queue.Count == 0)
+                {
+                    continue;
+                }
+
+                var user = queue.Peek().UserKey;
+                if (running.GetValueOrDefault(user) >= maxPerUser)
+                {
+                    continue;
+                }
+
+                picked.Add(queue.Dequeue());
+                running[user] = running.GetValueOrDefault(user) + 1;
+                progress = true;
+            }
+        }
+
+        return picked;
+    }
+
+    /// <summary>Sends one job; returns how long to wait before trying again when RunPod could not take it.</summary>
+    private async Task<TimeSpan?> SubmitAsync(Job job, RunPodOptions settings, CancellationToken cancellationToken)
+    {
+        // Marked before the call, so a crash during it is recognised at the next start.
+        var marked = await store.UpdateAsync(job, j => j.SubmitStartedAt = time.GetUtcNow(), cancellationToken);
+        if (marked is null)
+        {
+            return null;
+        }
+
+        var request = new RunRequest(
+            new WorkerInput
+            {
+                Prompt = marked.Prompt,
+                NegativePrompt = marked.NegativePrompt,
+                Task = marked.Task,
+                Size = marked.Size,
+                Seed = marked.Seed,
+            },
+            new RunPolicy((long)settings.ExecutionTimeout.TotalMilliseconds, (long)settings.Ttl.TotalMilliseconds));
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var runPodJobId = await scope.ServiceProvider.GetRequiredService<IRunPodClient>().SubmitAsync(request, cancellationToken);
+            var now = time.GetUtcNow();
+            var submitted = await store.UpdateAsync(marked, j =>
+            {
+                j.State = JobState.Submitted;
+                j.RunPodJobId = runPodJobId;
+                j.SubmittedAt = now;
+                j.NextCheckAt = now + settings.PollInterval;
+            }, CancellationToken.None);
+
+            _lastTurn[marked.UserKey] = now;
+            JobsLog.Submitted(logger, marked.Id, runPodJobId);
+            if (submitted is not null)
+            {
+                reporter.Publish(submitted);
+            }
+
+            signals.Poll.Set();
+            return null;
+        }
+        catch (RunPodException exception) when (exception.Failure is RunPodFailure.NotSent or RunPodFailure.Unauthorized)
+        {
+            // Nothing reached RunPod, so the job can safely wait for the next attempt.
+            await store.UpdateAsync(marked, j => j.SubmitStartedAt = null, CancellationToken.None);
+            if (exception.Failure == RunPodFailure.Unauthorized)
+            {
+                fatalErrors.Stop(exception.Message);
+                return MaxBackoff;
+            }
+
+            var wait = Backoff(settings.RetryDelay, ++_deferrals);
+            JobsLog.SubmitDeferred(logger, marked.Id, wait, exception.Message);
+            return wait;
+        }
+        catch (RunPodException exception)
+        {
+            var reason = exception.Failure == RunPodFailure.Rejected
+                ? "The GPU service rejected the job. The operator can find the details in the bot's log."
+                : "The GPU service did not confirm the job, and it was not sent again in case it was already running. Please try again.";
+            JobsLog.SubmitFailed(logger, exception, marked.Id, exception.Message);
+            var failed = await store.FinishAsync(marked, JobState.Failed, reason, change: null, CancellationToken.None);
+            if (failed is not null)
+            {
+                reporter.Publish(failed);
+            }
+
+            return null;
+        }
+    }
+
+    private static TimeSpan Backoff(TimeSpan baseDelay, int attempt)
+    {
+        var delay = baseDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
+        return delay > MaxBackoff ? MaxBackoff : delay;
+    }
+}

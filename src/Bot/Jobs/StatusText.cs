@@ -1,0 +1,109 @@
+using System.Globalization;
+using Bot.Chat;
+
+namespace Bot.Jobs;
+
+/// <summary>Builds the text of a job's status message from its stored state.</summary>
+public static class StatusText
+{
+    private const int BarWidth = 10;
+    private const string QuotaNote = " This video was not counted against your allowance.";
+
+    // A job that waits this long in RunPod's queue is most likely waiting for a worker to start (a cold start).
+    private static readonly TimeSpan ColdStartHintAfter = TimeSpan.FromSeconds(45);
+
+    public static ChatText For(Job job, DateTimeOffset now)
+    {
+        var text = new ChatText();
+        switch (job.State)
+        {
+            case JobState.Accepted:
+                text.Plain("⏳ ").Bold("Queued").Plain($" (job #{job.Id}). It goes to the GPU when a slot is free.");
+                break;
+
+            case JobState.Submitted:
+                text.Plain("⏳ ").Bold("Waiting for a GPU").Plain($" (job #{job.Id}).");
+                if (job.SubmittedAt is { } submittedAt && now - submittedAt > ColdStartHintAfter)
+                {
+                    text.Plain(" A worker is starting up; after a quiet spell this takes a few minutes.");
+                }
+
+                break;
+
+            case JobState.Running:
+                text.Plain("🎬 ").Bold(StageName(job.ProgressStage)).Plain("\n").Code(Bar(job.ProgressPercent ?? 0));
+                text.Plain($" {job.ProgressPercent ?? 0}%");
+                if (job.ProgressStage == "denoising" && job.ProgressStep is { } step && job.ProgressSteps is { } steps)
+                {
+                    text.Plain($" · step {step}/{steps}");
+                }
+
+                break;
+
+            case JobState.Delivering:
+                text.Plain("📤 ").Bold("Sending the video").Plain("…");
+                break;
+
+            case JobState.Delivered:
+                text.Plain("✅ ").Bold("Done").Plain($" in {Duration((job.FinishedAt ?? now) - job.CreatedAt)}.");
+                if (job.DeliveredAsLink)
+                {
+                    text.Plain(" The video was too large to upload here, so it was sent as a link.");
+                }
+
+                break;
+
+            case JobState.Failed:
+                text.Plain("❌ ").Bold("Failed: ").Plain(job.FailureReason ?? "the job failed.").Plain(QuotaNote);
+                break;
+
+            case JobState.Cancelled:
+                text.Plain("🚫 ").Bold("Cancelled.").Plain(QuotaNote);
+                break;
+
+            case JobState.TimedOut:
+                text.Plain("⌛ ").Bold("Timed out: ").Plain(job.FailureReason ?? "the job took too long.").Plain(QuotaNote);
+                break;
+
+            case JobState.Expired:
+                text.Plain("⌛ ").Bold("Expired: ").Plain(job.FailureReason ?? "RunPod no longer has this job.").Plain(QuotaNote);
+                break;
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(job), job.State, "Unknown job state.");
+        }
+
+        return text;
+    }
+
+    /// <summary>Formats a duration the way a person reads it: <c>45 s</c>, <c>3 min 05 s</c>, <c>1 h 02 min</c>.</summary>
+    public static string Duration(TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero)
+        {
+            duration = TimeSpan.Zero;
+        }
+
+        return duration.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalHours} h {duration.Minutes:00} min")
+            : duration.TotalMinutes >= 1
+                ? string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalMinutes} min {duration.Seconds:00} s")
+                : string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalSeconds} s");
+    }
+
+    private static string StageName(string? stage) => stage switch
+    {
+        "loading" => "Loading the model",
+        "encoding" => "Reading the prompt",
+        "denoising" => "Generating",
+        "decoding" => "Decoding the frames",
+        "uploading" => "Saving the video",
+        _ => "Starting",
+    };
+
+    private static string Bar(int percent)
+    {
+        var filled = Math.Clamp(percent, 0, 100) * BarWidth / 100;
+        return new string('▰', filled) + new string('▱', BarWidth - filled);
+    }
+}

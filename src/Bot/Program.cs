@@ -1,0 +1,57 @@
+using Bot.Chat;
+using Bot.Cli;
+using Bot.Generation;
+using Bot.Jobs;
+using Bot.Quotas;
+using Bot.RunPod;
+using Bot.Storage;
+using Bot.Telegram;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// `run` (the default) serves the chats, `generate` makes one video in the terminal, `check` tests the settings.
+return await BotCommandLine.InvokeAsync(args);
+
+/// <summary>The bot's host: every feature registers itself here, in the order its background services start.</summary>
+public static partial class Program
+{
+    /// <summary>Creates the host builder for one mode, with optional settings that override every other source.</summary>
+    public static HostApplicationBuilder CreateBuilder(BotMode mode, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            console.UseUtcTimestamp = true;
+        });
+
+        var configuration = builder.Configuration;
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services
+            .AddStorage(configuration)
+            .AddQuotas(configuration)
+            .AddGeneration(configuration)
+            .AddRunPod(configuration)
+            .AddJobs()
+            .AddChat();
+
+        if (mode is BotMode.Serve or BotMode.Check)
+        {
+            builder.Services.AddTelegram(configuration);
+        }
+        else if (mode == BotMode.Generate)
+        {
+            builder.Services.AddConsoleChat();
+        }
+
+        return builder;
+    }
+}

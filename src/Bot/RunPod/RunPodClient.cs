@@ -1,0 +1,154 @@
+using System.Net;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using Refit;
+
+namespace Bot.RunPod;
+
+/// <summary>How a RunPod call failed, in the terms the pipeline acts on.</summary>
+public enum RunPodFailure
+{
+    /// <summary>RunPod rejected the API key (401 or 403); nothing works until the operator fixes it.</summary>
+    Unauthorized,
+
+    /// <summary>The request certainly did not create anything: connection refused, 429, 503, or the circuit is open.</summary>
+    NotSent,
+
+    /// <summary>RunPod rejected the request as invalid (a 4xx other than 401, 403, 404 and 429).</summary>
+    Rejected,
+
+    /// <summary>The request may have reached RunPod but the answer was lost (timeout, 5xx, broken connection).</summary>
+    Unknown,
+}
+
+/// <summary>A RunPod call that failed after the resilience pipeline gave up.</summary>
+public sealed class RunPodException : Exception
+{
+    public RunPodException(RunPodFailure failure, string message, Exception? innerException = null, HttpStatusCode? statusCode = null)
+        : base(message, innerException)
+    {
+        Failure = failure;
+        StatusCode = statusCode;
+    }
+
+    public RunPodException()
+        : this(RunPodFailure.Unknown, "The RunPod call failed.")
+    {
+    }
+
+    public RunPodException(string message)
+        : this(RunPodFailure.Unknown, message)
+    {
+    }
+
+    public RunPodException(string message, Exception innerException)
+        : this(RunPodFailure.Unknown, message, innerException)
+    {
+    }
+
+    public RunPodFailure Failure { get; }
+
+    public HttpStatusCode? StatusCode { get; }
+}
+
+/// <summary>The RunPod calls the pipeline makes, with every failure turned into a <see cref="RunPodException"/>.</summary>
+public interface IRunPodClient
+{
+    /// <summary>Sends a job to <c>/run</c> and returns RunPod's job id.</summary>
+    Task<string> SubmitAsync(RunRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Returns the job's status, or null when RunPod answers 404 (its time to live or result retention ran out).</summary>
+    Task<JobStatusResponse?> GetStatusAsync(string runPodJobId, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a queued or running job; returns null when RunPod no longer knows the job.</summary>
+    Task<JobStatusResponse?> CancelAsync(string runPodJobId, CancellationToken cancellationToken);
+
+    Task<HealthResponse> GetHealthAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Wraps the Refit API and classifies its failures.</summary>
+internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
+{
+    public async Task<string> SubmitAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var response = await Call(() => api.RunAsync(request, cancellationToken), cancellationToken);
+        if (string.IsNullOrWhiteSpace(response?.Id))
+        {
+            throw new RunPodException(RunPodFailure.Unknown, "RunPod answered /run without a job id.");
+        }
+
+        return response.Id;
+    }
+
+    public Task<JobStatusResponse?> GetStatusAsync(string runPodJobId, CancellationToken cancellationToken) =>
+        CallAllowingNotFound(() => api.GetStatusAsync(runPodJobId, cancellationToken), cancellationToken);
+
+    public Task<JobStatusResponse?> CancelAsync(string runPodJobId, CancellationToken cancellationToken) =>
+        CallAllowingNotFound(() => api.CancelAsync(runPodJobId, cancellationToken), cancellationToken);
+
+    public Task<HealthResponse> GetHealthAsync(CancellationToken cancellationToken) =>
+        Call(() => api.GetHealthAsync(cancellationToken), cancellationToken);
+
+    private static async Task<T?> CallAllowingNotFound<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await Call(call, cancellationToken);
+        }
+        catch (RunPodException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ApiException exception)
+        {
+            throw Classify(exception);
+        }
+        catch (HttpRequestException exception) when (exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            throw new RunPodException(RunPodFailure.NotSent, $"RunPod could not be reached: {exception.Message}", exception);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new RunPodException(RunPodFailure.Unknown, $"The connection to RunPod failed: {exception.Message}", exception);
+        }
+        catch (BrokenCircuitException exception)
+        {
+            throw new RunPodException(RunPodFailure.NotSent, "RunPod failed repeatedly, so calls are paused for a moment.", exception);
+        }
+        catch (TimeoutRejectedException exception)
+        {
+            throw new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
+        }
+    }
+
+    private static RunPodException Classify(ApiException exception)
+    {
+        var status = exception.StatusCode;
+        var failure = status switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => RunPodFailure.Unauthorized,
+            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => RunPodFailure.NotSent,
+            HttpStatusCode.NotFound => RunPodFailure.Rejected,
+            _ when (int)status is >= 400 and < 500 => RunPodFailure.Rejected,
+            _ => RunPodFailure.Unknown,
+        };
+
+        var message = failure == RunPodFailure.Unauthorized
+            ? $"RunPod answered {(int)status} {status}: the API key in RunPod:ApiKey is wrong or has no access to endpoint RunPod:EndpointId."
+            : $"RunPod answered {(int)status} {status} to {exception.HttpMethod} {exception.Uri?.AbsolutePath}.";
+        return new RunPodException(failure, message, exception, status);
+    }
+}

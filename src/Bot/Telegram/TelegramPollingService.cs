@@ -1,0 +1,206 @@
+using System.Threading.Channels;
+using Bot.Chat;
+using Bot.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace Bot.Telegram;
+
+/// <summary>
+/// Receives updates by long polling and hands each to a pool of workers, so a slow command in one chat never
+/// delays the answer in another. The poll loop itself only enqueues.
+/// </summary>
+internal sealed partial class TelegramPollingService(
+    ITelegramBotClient bot,
+    ChatCommandHandler handler,
+    FatalErrors fatalErrors,
+    IOptionsMonitor<TelegramOptions> options,
+    TimeProvider time,
+    ILogger<TelegramPollingService> logger) : BackgroundService
+{
+    private const int Workers = 8;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
+
+    private readonly Channel<Update> _updates = Channel.CreateBounded<Update>(new BoundedChannelOptions(1000) { SingleWriter = true });
+
+    /// <summary>The bot's username, known after <c>getMe</c> at start.</summary>
+    public string? Username { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await StartSessionAsync(stoppingToken))
+        {
+            return;
+        }
+
+        var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync, CancellationToken.None)).ToArray();
+        int? offset = null;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var updates = await bot.GetUpdates(
+                    offset: offset,
+                    timeout: (int)options.CurrentValue.PollTimeout.TotalSeconds,
+                    allowedUpdates: AllowedUpdates,
+                    cancellationToken: stoppingToken);
+                failures = 0;
+                foreach (var update in updates)
+                {
+                    offset = update.Id + 1;
+                    await _updates.Writer.WriteAsync(update, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (ApiRequestException exception) when (exception.ErrorCode == 401)
+            {
+                fatalErrors.Stop("Telegram answered 401 Unauthorized: the token in Telegram:BotToken is wrong or was revoked. Get the current one from @BotFather.");
+                break;
+            }
+            catch (RequestException exception)
+            {
+                failures++;
+                var wait = Backoff(failures);
+                if (exception is ApiRequestException { ErrorCode: 409 })
+                {
+                    LogConflict(logger, exception.Message);
+                }
+                else
+                {
+                    LogPollFailed(logger, exception, failures, wait);
+                }
+
+                await Delay(wait, stoppingToken);
+            }
+        }
+
+        _updates.Writer.TryComplete();
+        await Task.WhenAll(workers);
+        await ConfirmAsync(offset);
+        LogStopped(logger);
+    }
+
+    /// <summary>Reads the bot's identity, clears any webhook (polling and webhooks exclude each other) and sets the command menu.</summary>
+    private async Task<bool> StartSessionAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                var me = await bot.GetMe(cancellationToken);
+                Username = me.Username ?? string.Empty;
+                await bot.DeleteWebhook(dropPendingUpdates: false, cancellationToken: cancellationToken);
+                await bot.SetMyCommands(TelegramCommands.Menu, cancellationToken: cancellationToken);
+                LogStarted(logger, Username, me.Id);
+                return true;
+            }
+            catch (ApiRequestException exception) when (exception.ErrorCode == 401)
+            {
+                fatalErrors.Stop("Telegram answered 401 Unauthorized: the token in Telegram:BotToken is wrong or was revoked. Get the current one from @BotFather.");
+                return false;
+            }
+            catch (RequestException exception)
+            {
+                var wait = Backoff(attempt);
+                LogPollFailed(logger, exception, attempt, wait);
+                await Delay(wait, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task WorkAsync()
+    {
+        // Updates already taken are finished even while stopping, so an accepted request always gets its reply.
+        await foreach (var update in _updates.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            var command = TelegramUpdateParser.Parse(update, Username ?? string.Empty);
+            if (command is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await handler.HandleAsync(command, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Confirms the last updates with Telegram before stopping; otherwise they would arrive again at the next
+    /// start. (A re-delivered /generate would still not make a second job, because jobs are keyed by message.)
+    /// </summary>
+    private async Task ConfirmAsync(int? offset)
+    {
+        if (offset is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
+            await bot.GetUpdates(offset: offset, limit: 1, timeout: 0, allowedUpdates: AllowedUpdates, cancellationToken: timeout.Token);
+        }
+        catch (Exception exception) when (exception is RequestException or OperationCanceledException)
+        {
+            LogConfirmFailed(logger, exception);
+        }
+    }
+
+    private static TimeSpan Backoff(int failures)
+    {
+        var seconds = Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1));
+        return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    private async Task Delay(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Telegram bot @{Username} ({BotId}) is receiving updates")]
+    private static partial void LogStarted(ILogger logger, string username, long botId);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Receiving Telegram updates failed ({Failures} in a row); trying again in {RetryIn}")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, int failures, TimeSpan retryIn);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Telegram reports a conflict: {Description}. Only one process may receive updates for a bot token; stop the other instance.")]
+    private static partial void LogConflict(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Error, Message = "Handling Telegram update {UpdateId} from chat {ChatId} failed")]
+    private static partial void LogUpdateFailed(ILogger logger, Exception exception, int updateId, string chatId);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "Confirming the last Telegram updates failed; they may arrive once more at the next start")]
+    private static partial void LogConfirmFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "Telegram polling stopped")]
+    private static partial void LogStopped(ILogger logger);
+}
