@@ -30,6 +30,7 @@ public sealed record AcceptOutcome(AcceptResult Result, Job? Job, PromptCheck Pr
 /// </summary>
 public sealed partial class JobAcceptor(
     IDbContextFactory<BotDbContext> contextFactory,
+    WriteGate writeGate,
     QuotaLedger ledger,
     IOptionsMonitor<GenerationOptions> generationOptions,
     IOptionsMonitor<RunPodOptions> runPodOptions,
@@ -69,6 +70,7 @@ public sealed partial class JobAcceptor(
             Deadline = now + runPodOptions.CurrentValue.JobDeadline,
         };
 
+        using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
 
         // The transaction takes SQLite's write lock before the quota is read, so concurrent requests of one

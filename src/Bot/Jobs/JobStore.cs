@@ -9,7 +9,7 @@ namespace Bot.Jobs;
 /// a copy that someone else has changed since is dropped, so two workers or a restart can never deliver or
 /// settle a job twice.
 /// </summary>
-public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, QuotaLedger ledger, TimeProvider time)
+public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, WriteGate writeGate, QuotaLedger ledger, TimeProvider time)
 {
     public async Task<Job?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -30,6 +30,7 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Quo
     /// </summary>
     public async Task<Job?> UpdateAsync(Job job, Action<Job> change, CancellationToken cancellationToken)
     {
+        using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var stored = await LoadAtVersionAsync(context, job, cancellationToken);
         if (stored is null)
@@ -52,6 +53,7 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Quo
             throw new ArgumentOutOfRangeException(nameof(state), state, "A job can only finish in a terminal state.");
         }
 
+        using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
         var stored = await LoadAtVersionAsync(context, job, cancellationToken);
@@ -78,6 +80,7 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Quo
     /// <summary>Stores the id of the job's status message; it does not change the job's version, because no state moves.</summary>
     public async Task SetStatusMessageAsync(long jobId, string? messageId, CancellationToken cancellationToken)
     {
+        using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         await context.Jobs
             .Where(job => job.Id == jobId)

@@ -112,25 +112,34 @@ internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
         {
             throw Classify(exception);
         }
-        catch (HttpRequestException exception) when (exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        catch (ApiRequestException exception) when (exception.InnerException is { } inner && !cancellationToken.IsCancellationRequested)
         {
-            throw new RunPodException(RunPodFailure.NotSent, $"RunPod could not be reached: {exception.Message}", exception);
+            // Refit wraps failures that happen before a response arrives; the inner exception says which.
+            throw ClassifyTransport(inner, cancellationToken);
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or BrokenCircuitException or TimeoutRejectedException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new RunPodException(RunPodFailure.Unknown, $"The connection to RunPod failed: {exception.Message}", exception);
+            throw ClassifyTransport(exception, cancellationToken);
         }
-        catch (BrokenCircuitException exception)
+    }
+
+    private static RunPodException ClassifyTransport(Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
         {
-            throw new RunPodException(RunPodFailure.NotSent, "RunPod failed repeatedly, so calls are paused for a moment.", exception);
-        }
-        catch (TimeoutRejectedException exception)
-        {
-            throw new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
-        }
-        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
+            case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
+                return new RunPodException(RunPodFailure.NotSent, $"RunPod could not be reached: {exception.Message}", exception);
+            case HttpRequestException:
+                return new RunPodException(RunPodFailure.Unknown, $"The connection to RunPod failed: {exception.Message}", exception);
+            case BrokenCircuitException:
+                return new RunPodException(RunPodFailure.NotSent, "RunPod failed repeatedly, so calls are paused for a moment.", exception);
+            case TimeoutRejectedException:
+                return new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
+            case OperationCanceledException when !cancellationToken.IsCancellationRequested:
+                return new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
+            default:
+                return new RunPodException(RunPodFailure.Unknown, $"The RunPod call failed: {exception.Message}", exception);
         }
     }
 

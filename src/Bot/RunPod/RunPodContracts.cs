@@ -15,6 +15,7 @@ public sealed record WorkerInput
     public required string Prompt { get; init; }
 
     [JsonPropertyName("negative_prompt")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? NegativePrompt { get; init; }
 
     [JsonPropertyName("task")]
@@ -24,15 +25,19 @@ public sealed record WorkerInput
     public required string Size { get; init; }
 
     [JsonPropertyName("frame_num")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? FrameCount { get; init; }
 
     [JsonPropertyName("seed")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Seed { get; init; }
 
     [JsonPropertyName("image_url")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ImageUrl { get; init; }
 
     [JsonPropertyName("image_base64")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ImageBase64 { get; init; }
 }
 

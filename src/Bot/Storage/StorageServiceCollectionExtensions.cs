@@ -15,7 +15,8 @@ public static class StorageServiceCollectionExtensions
             connectionString = StorageSettings.DefaultConnectionString;
         }
 
-        services.AddPooledDbContextFactory<BotDbContext>(options => options.UseSqlite(connectionString));
+        services.AddPooledDbContextFactory<BotDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteBusyTimeout()));
+        services.AddSingleton<WriteGate>();
         services.AddHostedService<DatabaseMigrator>();
         return services;
     }
