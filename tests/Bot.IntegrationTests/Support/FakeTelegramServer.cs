@@ -1,0 +1,385 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bot.IntegrationTests.Support;
+
+/// <summary>A message the bot sent, as the fake Bot API recorded it.</summary>
+public sealed record SentMessage(string Method, long ChatId, int MessageId, string Text, int? ReplyTo, string? ParseMode, byte[]? Video, DateTimeOffset At);
+
+/// <summary>An edit of a message, as the fake Bot API recorded it.</summary>
+public sealed record MessageEdit(long ChatId, int MessageId, string Text, DateTimeOffset At);
+
+/// <summary>
+/// A loopback server that speaks the Telegram Bot API's wire format (<c>/bot{token}/{method}</c>, JSON or
+/// multipart requests, the <c>{"ok": ...}</c> envelope, long polling), so the real Telegram.Bot client runs
+/// against it. It records what the bot sent and can answer with errors such as 429 with <c>retry_after</c>.
+/// </summary>
+public sealed class FakeTelegramServer : IAsyncDisposable
+{
+    public const string Token = "123456:TEST-token";
+    public const string Username = "VideoTestBot";
+    public const long BotId = 123456;
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly WebApplication _app;
+    private readonly List<JsonObject> _updates = [];
+    private readonly List<SentMessage> _messages = [];
+    private readonly List<MessageEdit> _edits = [];
+    private readonly List<string> _calls = [];
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Code, string Description, int? RetryAfter)>> _faults = new();
+    private readonly ConcurrentDictionary<long, TimeSpan> _chatDelays = new();
+    private readonly Dictionary<(long Chat, int Message), string> _texts = [];
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _updateArrived = new(0);
+    private int _nextUpdateId = 1000;
+    private int _nextMessageId = 1;
+
+    private FakeTelegramServer(WebApplication app)
+    {
+        _app = app;
+        app.MapPost("/bot{token}/{method}", HandleAsync);
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>When set, every call answers 401, as Telegram does for a revoked token.</summary>
+    public bool RejectToken { get; set; }
+
+    /// <summary>The commands the bot registered with <c>setMyCommands</c>.</summary>
+    public JsonArray? Commands { get; private set; }
+
+    public IReadOnlyList<SentMessage> Messages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    public IReadOnlyList<MessageEdit> Edits
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _edits];
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _calls];
+            }
+        }
+    }
+
+    public static async Task<FakeTelegramServer> StartAsync()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Limits.MaxRequestBodySize = 100_000_000;
+        });
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+        var server = new FakeTelegramServer(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = new Uri(address);
+        return server;
+    }
+
+    /// <summary>Queues a user's text message as an update and returns its message id.</summary>
+    public int SendUserMessage(long chatId, long userId, string text, string chatType = "private")
+    {
+        int messageId;
+        lock (_gate)
+        {
+            messageId = _nextMessageId++;
+            var message = new JsonObject
+            {
+                ["message_id"] = messageId,
+                ["from"] = new JsonObject { ["id"] = userId, ["is_bot"] = false, ["first_name"] = $"User{userId}" },
+                ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = chatType },
+                ["date"] = 1_767_225_600,
+                ["text"] = text,
+            };
+            if (text.StartsWith('/'))
+            {
+                var length = text.Contains(' ', StringComparison.Ordinal) ? text.IndexOf(' ', StringComparison.Ordinal) : text.Length;
+                message["entities"] = new JsonArray(new JsonObject { ["offset"] = 0, ["length"] = length, ["type"] = "bot_command" });
+            }
+
+            _updates.Add(new JsonObject { ["update_id"] = _nextUpdateId++, ["message"] = message });
+        }
+
+        _updateArrived.Release();
+        return messageId;
+    }
+
+    /// <summary>Makes the next call of <paramref name="method"/> fail with a Bot API error.</summary>
+    public void FailNext(string method, int code, string description, int? retryAfter = null) =>
+        _faults.GetOrAdd(method.ToLowerInvariant(), _ => new()).Enqueue((code, description, retryAfter));
+
+    /// <summary>Makes every <c>sendMessage</c> to the chat take this long to answer.</summary>
+    public void DelayChat(long chatId, TimeSpan delay) => _chatDelays[chatId] = delay;
+
+    public IReadOnlyList<SentMessage> MessagesTo(long chatId) => [.. Messages.Where(m => m.ChatId == chatId)];
+
+    /// <summary>Returns the current text of a message the bot sent, after every edit.</summary>
+    public string? TextOf(long chatId, int messageId)
+    {
+        lock (_gate)
+        {
+            return _texts.GetValueOrDefault((chatId, messageId));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _updateArrived.Dispose();
+    }
+
+    private async Task<IResult> HandleAsync(string token, string method, HttpRequest request)
+    {
+        var name = method.ToLowerInvariant();
+        lock (_gate)
+        {
+            _calls.Add(name);
+        }
+
+        if (token != Token || RejectToken)
+        {
+            return Error(401, "Unauthorized", null);
+        }
+
+        if (_faults.TryGetValue(name, out var queue) && queue.TryDequeue(out var fault))
+        {
+            return Error(fault.Code, fault.Description, fault.RetryAfter);
+        }
+
+        var (parameters, files) = await ReadParametersAsync(request);
+        return name switch
+        {
+            "getme" => Ok(new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Video", ["username"] = Username }),
+            "deletewebhook" => Ok(true),
+            "setmycommands" => SetCommands(parameters),
+            "getupdates" => await GetUpdatesAsync(parameters, request.HttpContext.RequestAborted),
+            "sendmessage" => await SendMessageAsync(parameters),
+            "editmessagetext" => EditMessageText(parameters),
+            "sendvideo" => SendVideo(parameters, files),
+            _ => Error(404, "Not Found: method not found", null),
+        };
+    }
+
+    private IResult SetCommands(JsonObject parameters)
+    {
+        Commands = parameters["commands"] as JsonArray ?? JsonNode.Parse(parameters["commands"]!.GetValue<string>()) as JsonArray;
+        return Ok(true);
+    }
+
+    private async Task<IResult> GetUpdatesAsync(JsonObject parameters, CancellationToken aborted)
+    {
+        var offset = ReadLong(parameters, "offset") ?? 0;
+        var timeout = TimeSpan.FromSeconds(Math.Min(ReadLong(parameters, "timeout") ?? 0, 50));
+        var deadline = TimeProvider.System.GetUtcNow() + timeout;
+        while (true)
+        {
+            JsonObject[] pending;
+            lock (_gate)
+            {
+                // Telegram forgets updates once a later offset confirms them.
+                _updates.RemoveAll(update => update["update_id"]!.GetValue<int>() < offset);
+                pending = [.. _updates.Select(update => (JsonObject)update.DeepClone())];
+            }
+
+            var left = deadline - TimeProvider.System.GetUtcNow();
+            if (pending.Length > 0 || left <= TimeSpan.Zero)
+            {
+                return Ok(new JsonArray([.. pending]));
+            }
+
+            try
+            {
+                await _updateArrived.WaitAsync(left, aborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return Ok(new JsonArray());
+            }
+        }
+    }
+
+    private async Task<IResult> SendMessageAsync(JsonObject parameters)
+    {
+        var chatId = ReadLong(parameters, "chat_id")!.Value;
+        if (_chatDelays.TryGetValue(chatId, out var delay))
+        {
+            await Task.Delay(delay);
+        }
+
+        var text = parameters["text"]!.GetValue<string>();
+        var message = Record("sendMessage", chatId, text, parameters, video: null);
+        return Ok(MessageJson(message));
+    }
+
+    private IResult EditMessageText(JsonObject parameters)
+    {
+        var chatId = ReadLong(parameters, "chat_id")!.Value;
+        var messageId = (int)ReadLong(parameters, "message_id")!.Value;
+        var text = parameters["text"]!.GetValue<string>();
+        lock (_gate)
+        {
+            if (!_texts.TryGetValue((chatId, messageId), out var current))
+            {
+                return Error(400, "Bad Request: message to edit not found", null);
+            }
+
+            if (current == text)
+            {
+                return Error(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", null);
+            }
+
+            _texts[(chatId, messageId)] = text;
+            _edits.Add(new MessageEdit(chatId, messageId, text, TimeProvider.System.GetUtcNow()));
+        }
+
+        return Ok(new JsonObject
+        {
+            ["message_id"] = messageId,
+            ["date"] = 1_767_225_600,
+            ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = "private" },
+            ["text"] = text,
+        });
+    }
+
+    private IResult SendVideo(JsonObject parameters, Dictionary<string, byte[]> files)
+    {
+        var chatId = ReadLong(parameters, "chat_id")!.Value;
+        var reference = parameters["video"]?.GetValue<string>();
+        var video = reference is not null && reference.StartsWith("attach://", StringComparison.Ordinal)
+            ? files.GetValueOrDefault(reference["attach://".Length..])
+            : files.GetValueOrDefault("video");
+        if (video is null)
+        {
+            return Error(400, "Bad Request: there is no video in the request", null);
+        }
+
+        var message = Record("sendVideo", chatId, parameters["caption"]?.GetValue<string>() ?? string.Empty, parameters, video);
+        var json = MessageJson(message);
+        json.Remove("text");
+        json["caption"] = message.Text;
+        json["video"] = new JsonObject
+        {
+            ["file_id"] = $"video-{message.MessageId}",
+            ["file_unique_id"] = $"unique-{message.MessageId}",
+            ["width"] = ReadLong(parameters, "width") ?? 0,
+            ["height"] = ReadLong(parameters, "height") ?? 0,
+            ["duration"] = ReadLong(parameters, "duration") ?? 0,
+        };
+        return Ok(json);
+    }
+
+    private SentMessage Record(string method, long chatId, string text, JsonObject parameters, byte[]? video)
+    {
+        var replyParameters = parameters["reply_parameters"] switch
+        {
+            JsonObject value => value,
+            JsonValue value when value.TryGetValue<string>(out var json) => JsonNode.Parse(json) as JsonObject,
+            _ => null,
+        };
+        lock (_gate)
+        {
+            var message = new SentMessage(
+                method,
+                chatId,
+                _nextMessageId++,
+                text,
+                replyParameters?["message_id"]?.GetValue<int>(),
+                parameters["parse_mode"]?.GetValue<string>(),
+                video,
+                TimeProvider.System.GetUtcNow());
+            _messages.Add(message);
+            _texts[(chatId, message.MessageId)] = text;
+            return message;
+        }
+    }
+
+    private static JsonObject MessageJson(SentMessage message) => new()
+    {
+        ["message_id"] = message.MessageId,
+        ["date"] = 1_767_225_600,
+        ["chat"] = new JsonObject { ["id"] = message.ChatId, ["type"] = "private" },
+        ["from"] = new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Video" },
+        ["text"] = message.Text,
+    };
+
+    private static async Task<(JsonObject Parameters, Dictionary<string, byte[]> Files)> ReadParametersAsync(HttpRequest request)
+    {
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync();
+            var parameters = new JsonObject();
+            foreach (var (key, value) in form)
+            {
+                parameters[key] = value.ToString();
+            }
+
+            foreach (var file in form.Files)
+            {
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer);
+                files[file.Name] = buffer.ToArray();
+            }
+
+            return (parameters, files);
+        }
+
+        var body = request.ContentLength is 0 ? null : await JsonNode.ParseAsync(request.Body);
+        return (body as JsonObject ?? [], files);
+    }
+
+    private static long? ReadLong(JsonObject parameters, string name) => parameters[name] switch
+    {
+        JsonValue value when value.TryGetValue<long>(out var number) => number,
+        JsonValue value when value.TryGetValue<string>(out var text) && long.TryParse(text, out var parsed) => parsed,
+        _ => null,
+    };
+
+    private static IResult Ok(JsonNode? result) =>
+        Results.Json(new JsonObject { ["ok"] = true, ["result"] = result }, JsonOptions);
+
+    private static IResult Ok(bool result) => Ok(JsonValue.Create(result));
+
+    private static IResult Error(int code, string description, int? retryAfter)
+    {
+        var body = new JsonObject { ["ok"] = false, ["error_code"] = code, ["description"] = description };
+        if (retryAfter is not null)
+        {
+            body["parameters"] = new JsonObject { ["retry_after"] = retryAfter };
+        }
+
+        return Results.Json(body, JsonOptions, statusCode: code);
+    }
+}
