@@ -33,6 +33,11 @@ public static partial class Program
             console.UseUtcTimestamp = true;
         });
 
+        // Every SQL command and HTTP call would otherwise be logged at Information; the bot logs its own steps.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         var configuration = builder.Configuration;
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services

@@ -1,7 +1,4 @@
-using Bot.Generation;
-using Bot.Quotas;
 using Bot.RunPod;
-using Bot.RunPod.LocalEndpoint;
 using Bot.Storage;
 using Bot.Telegram;
 using Microsoft.Data.Sqlite;
@@ -42,26 +39,15 @@ internal static class CheckAction
 
     private static List<string> ValidateSettings(IServiceProvider services)
     {
-        var errors = new List<string>();
-        void Validate<T>()
-            where T : class
+        try
         {
-            try
-            {
-                _ = services.GetRequiredService<IOptions<T>>().Value;
-            }
-            catch (OptionsValidationException exception)
-            {
-                errors.AddRange(exception.Failures);
-            }
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
         }
-
-        Validate<RunPodOptions>();
-        Validate<LocalEndpointOptions>();
-        Validate<GenerationOptions>();
-        Validate<QuotaOptions>();
-        Validate<TelegramOptions>();
-        return errors;
+        catch (Exception exception) when (HostStarter.ConfigurationErrors(exception) is { Count: > 0 } failures)
+        {
+            return failures;
+        }
     }
 
     private static async Task<bool> CheckDatabaseAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)

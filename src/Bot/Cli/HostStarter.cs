@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,20 +12,33 @@ internal static class HostStarter
     {
         try
         {
+            // Validating before the start keeps the host from logging the same errors as a failed start.
+            host.Services.GetService<IStartupValidator>()?.Validate();
             await host.StartAsync(cancellationToken);
             return true;
         }
-        catch (OptionsValidationException exception)
+        catch (Exception exception) when (ConfigurationErrors(exception) is { Count: > 0 } failures)
         {
-            PrintConfigurationErrors(exception, error);
+            PrintConfigurationErrors(failures, error);
             return false;
         }
     }
 
-    public static void PrintConfigurationErrors(OptionsValidationException exception, TextWriter error)
+    /// <summary>
+    /// Returns the messages of every invalid setting in <paramref name="exception"/>; several invalid
+    /// sections arrive as an <see cref="AggregateException"/>.
+    /// </summary>
+    public static List<string> ConfigurationErrors(Exception exception) => exception switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ConfigurationErrors)],
+        _ => [],
+    };
+
+    private static void PrintConfigurationErrors(List<string> failures, TextWriter error)
     {
         error.WriteLine("The configuration is invalid:");
-        foreach (var failure in exception.Failures)
+        foreach (var failure in failures)
         {
             error.WriteLine($"  - {failure}");
         }
