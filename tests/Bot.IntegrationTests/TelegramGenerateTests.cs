@@ -88,11 +88,11 @@ public sealed class TelegramGenerateTests : BotTestBase
         await ReplyToAsync(Chat, first);
 
         var second = Telegram.SendUserMessage(Chat, User, "/generate a dog");
-        var refusal = await ReplyToAsync(Chat, second);
+        var rejection = await ReplyToAsync(Chat, second);
         await VideoAsync(Chat);
 
-        Assert.Contains("used all 1 videos", refusal.Text);
-        Assert.Contains("resets in", refusal.Text);
+        Assert.Contains("used all 1 videos", rejection.Text);
+        Assert.Contains("resets in", rejection.Text);
         Assert.Equal(1, RunPod.RunCalls);
     }
 
@@ -224,7 +224,7 @@ public sealed class TelegramGenerateTests : BotTestBase
     }
 
     [Fact]
-    public async Task UploadRejectedAsTooLarge_FallsBackToLink()
+    public async Task Upload413_FallsBackToLink()
     {
         RunPod.Behavior.OutputMode = LocalOutputMode.Url;
         Telegram.FailNext("sendVideo", 413, "Request Entity Too Large");
@@ -280,8 +280,8 @@ public sealed class TelegramGenerateTests : BotTestBase
     [Fact]
     public async Task RunPodUnavailable_JobWaitsThenRuns()
     {
-        // With one retry per call, the first attempt to submit gives up after two 503s and the job waits in
-        // the bot; the next attempt gets through.
+        // With one retry per call, the first attempt to submit gives up after two 503s, so the job waits in
+        // the bot. The next attempt gets through.
         for (var i = 0; i < 3; i++)
         {
             RunPod.Behavior.Inject(new InjectedFault("run", HttpStatusCode.ServiceUnavailable));
@@ -297,7 +297,7 @@ public sealed class TelegramGenerateTests : BotTestBase
     }
 
     [Fact]
-    public async Task RunPodRejectsKey_StopsBotAndKeepsJob()
+    public async Task RunPod401_StopsBotKeepsJob()
     {
         RunPod.Behavior.Inject(new InjectedFault("run", HttpStatusCode.Unauthorized));
         var bot = await StartBotAsync();

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Bot.Chat;
 
-/// <summary>Carries out the commands every platform shares and answers through the platform's port.</summary>
+/// <summary>Carries out the commands every platform shares and replies through the platform's port.</summary>
 public sealed partial class ChatCommandHandler(
     JobAcceptor acceptor,
     QuotaLedger ledger,

@@ -53,7 +53,7 @@ internal sealed class JobDeliverer(
 
     /// <summary>
     /// Ends jobs whose upload was cut off by a crash. The chat may already have the video, and posting it again
-    /// could show it twice, so the job ends without a charge and the user is told.
+    /// could show it twice, so the job ends without a charge and the status message explains why.
     /// </summary>
     private async Task FailInterruptedDeliveriesAsync(CancellationToken cancellationToken)
     {

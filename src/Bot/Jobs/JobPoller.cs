@@ -239,6 +239,13 @@ internal sealed class JobPoller(
 
     private TimeSpan Clamp(TimeSpan wait) => Clamp(wait, runPodOptions.CurrentValue.MaxPollInterval);
 
-    private static TimeSpan Clamp(TimeSpan wait, TimeSpan max) =>
-        wait < TimeSpan.Zero ? TimeSpan.Zero : wait > max ? max : wait;
+    private static TimeSpan Clamp(TimeSpan wait, TimeSpan max)
+    {
+        if (wait < TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return wait > max ? max : wait;
+    }
 }

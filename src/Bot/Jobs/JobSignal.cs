@@ -2,7 +2,7 @@ namespace Bot.Jobs;
 
 /// <summary>
 /// Wakes a pipeline loop early when there is new work for it, so a new job is sent within milliseconds rather
-/// than at the next timer tick. Signals given while nobody waits are kept until the next wait.
+/// than at the next timer tick. A signal set while no loop waits is kept until the next wait.
 /// </summary>
 public sealed class JobSignal : IDisposable
 {

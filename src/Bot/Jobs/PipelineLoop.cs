@@ -8,7 +8,7 @@ internal static class PipelineLoop
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Runs <paramref name="pass"/> and returns the wait it asks for. A database or network failure is logged
+    /// Runs <paramref name="pass"/> and returns the wait it requests. A database or network failure is logged
     /// and the loop waits a few seconds before the next pass; unfinished jobs stay stored, so nothing is lost.
     /// </summary>
     public static async Task<TimeSpan> RunAsync(string loop, ILogger logger, Func<Task<TimeSpan>> pass, CancellationToken stoppingToken)

@@ -17,7 +17,7 @@ public enum RunPodFailure
     /// <summary>RunPod rejected the request as invalid (a 4xx other than 401, 403, 404 and 429).</summary>
     Rejected,
 
-    /// <summary>The request may have reached RunPod but the answer was lost (timeout, 5xx, broken connection).</summary>
+    /// <summary>The request may have reached RunPod but the response was lost (timeout, 5xx, broken connection).</summary>
     Unknown,
 }
 
@@ -57,10 +57,10 @@ public interface IRunPodClient
     /// <summary>Sends a job to <c>/run</c> and returns RunPod's job id.</summary>
     Task<string> SubmitAsync(RunRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Returns the job's status, or null when RunPod answers 404 (its time to live or result retention ran out).</summary>
+    /// <summary>Returns the job's status, or null when RunPod responds 404 (its time to live or result retention ran out).</summary>
     Task<JobStatusResponse?> GetStatusAsync(string runPodJobId, CancellationToken cancellationToken);
 
-    /// <summary>Cancels a queued or running job; returns null when RunPod no longer knows the job.</summary>
+    /// <summary>Cancels a queued or running job; returns null when RunPod no longer has the job.</summary>
     Task<JobStatusResponse?> CancelAsync(string runPodJobId, CancellationToken cancellationToken);
 
     Task<HealthResponse> GetHealthAsync(CancellationToken cancellationToken);
@@ -74,7 +74,7 @@ internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
         var response = await Call(() => api.RunAsync(request, cancellationToken), cancellationToken);
         if (string.IsNullOrWhiteSpace(response?.Id))
         {
-            throw new RunPodException(RunPodFailure.Unknown, "RunPod answered /run without a job id.");
+            throw new RunPodException(RunPodFailure.Unknown, "RunPod returned no job id from /run.");
         }
 
         return response.Id;
@@ -114,7 +114,7 @@ internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
         }
         catch (ApiRequestException exception) when (exception.InnerException is { } inner && !cancellationToken.IsCancellationRequested)
         {
-            // Refit wraps failures that happen before a response arrives; the inner exception says which.
+            // Refit wraps failures that happen before a response arrives; the inner exception tells which.
             throw ClassifyTransport(inner, cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or BrokenCircuitException or TimeoutRejectedException
@@ -135,9 +135,9 @@ internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
             case BrokenCircuitException:
                 return new RunPodException(RunPodFailure.NotSent, "RunPod failed repeatedly, so calls are paused for a moment.", exception);
             case TimeoutRejectedException:
-                return new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
+                return new RunPodException(RunPodFailure.Unknown, "RunPod did not respond in time.", exception);
             case OperationCanceledException when !cancellationToken.IsCancellationRequested:
-                return new RunPodException(RunPodFailure.Unknown, "RunPod did not answer in time.", exception);
+                return new RunPodException(RunPodFailure.Unknown, "RunPod did not respond in time.", exception);
             default:
                 return new RunPodException(RunPodFailure.Unknown, $"The RunPod call failed: {exception.Message}", exception);
         }
@@ -156,8 +156,8 @@ internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
         };
 
         var message = failure == RunPodFailure.Unauthorized
-            ? $"RunPod answered {(int)status} {status}: the API key in RunPod:ApiKey is wrong or has no access to endpoint RunPod:EndpointId."
-            : $"RunPod answered {(int)status} {status} to {exception.HttpMethod} {exception.Uri?.AbsolutePath}.";
+            ? $"RunPod responded {(int)status} {status}: the API key in RunPod:ApiKey is wrong or has no access to endpoint RunPod:EndpointId."
+            : $"RunPod responded {(int)status} {status} to {exception.HttpMethod} {exception.Uri?.AbsolutePath}.";
         return new RunPodException(failure, message, exception, status);
     }
 }

@@ -46,12 +46,12 @@ public sealed record RunPolicy(
     [property: JsonPropertyName("executionTimeout")] long ExecutionTimeoutMs,
     [property: JsonPropertyName("ttl")] long TtlMs);
 
-/// <summary>The answer to <c>POST /run</c>.</summary>
+/// <summary>The response to <c>POST /run</c>.</summary>
 public sealed record RunResponse(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("status")] string Status);
 
-/// <summary>The answer to <c>GET /status/{id}</c> and <c>POST /cancel/{id}</c>.</summary>
+/// <summary>The response to <c>GET /status/{id}</c> and <c>POST /cancel/{id}</c>.</summary>
 public sealed record JobStatusResponse
 {
     [JsonPropertyName("id")]
@@ -92,7 +92,7 @@ public static class RunPodStatus
     public const string TimedOut = "TIMED_OUT";
 }
 
-/// <summary>The answer to <c>GET /health</c>.</summary>
+/// <summary>The response to <c>GET /health</c>.</summary>
 public sealed record HealthResponse
 {
     [JsonPropertyName("jobs")]

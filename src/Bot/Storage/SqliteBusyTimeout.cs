@@ -6,7 +6,7 @@ namespace Bot.Storage;
 /// <summary>
 /// Sets SQLite's own busy timeout on every connection. Without it, Microsoft.Data.Sqlite retries a locked
 /// database in steps of 150 ms; SQLite's handler retries within a few milliseconds, which keeps a burst of
-/// requests that all write (each /generate reserves quota) well within the one-second answer time.
+/// requests that all write (each /generate reserves quota) well within the one-second response time.
 /// </summary>
 public sealed class SqliteBusyTimeout : DbConnectionInterceptor
 {

@@ -2,7 +2,7 @@ namespace Bot.Storage;
 
 /// <summary>
 /// Lets one write transaction of this process run at a time. SQLite allows one writer anyway, but it waits
-/// for the lock by blocking a thread; queueing here instead keeps a burst of requests from tying up the
+/// for its lock by blocking a thread, so writers queue here instead and a burst of requests cannot tie up the
 /// thread pool. Other processes on the same file are still kept apart by SQLite's own lock.
 /// </summary>
 public sealed class WriteGate : IDisposable

@@ -9,7 +9,7 @@ using Telegram.Bot.Types.Enums;
 
 namespace Bot.Telegram;
 
-/// <summary>Answers on Telegram: HTML messages that reply to the request, edits, and video uploads.</summary>
+/// <summary>The Telegram port: HTML messages that reply to the request, edits, and video uploads.</summary>
 internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<TelegramOptions> options, TimeProvider time) : IChatPort
 {
     // A short flood wait is waited out for ordinary messages; a longer one goes back to the caller.
@@ -122,7 +122,7 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
             400 when description.Contains("too big", StringComparison.OrdinalIgnoreCase) => ChatSendFailure.TooLarge,
             _ => ChatSendFailure.Failed,
         };
-        return new ChatSendException(failure, $"Telegram answered {exception.ErrorCode}: {description}", exception, RetryAfter(exception));
+        return new ChatSendException(failure, $"Telegram responded {exception.ErrorCode}: {description}", exception, RetryAfter(exception));
     }
 
     private static ChatSendException Classify(RequestException exception)

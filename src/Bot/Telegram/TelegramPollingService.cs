@@ -13,7 +13,7 @@ namespace Bot.Telegram;
 
 /// <summary>
 /// Receives updates by long polling and hands each to a pool of workers, so a slow command in one chat never
-/// delays the answer in another. The poll loop itself only enqueues.
+/// delays the reply in another. The poll loop itself only enqueues.
 /// </summary>
 internal sealed partial class TelegramPollingService(
     ITelegramBotClient bot,
@@ -64,7 +64,7 @@ internal sealed partial class TelegramPollingService(
             }
             catch (ApiRequestException exception) when (exception.ErrorCode == 401)
             {
-                fatalErrors.Stop("Telegram answered 401 Unauthorized: the token in Telegram:BotToken is wrong or was revoked. Get the current one from @BotFather.");
+                fatalErrors.Stop("Telegram responded 401 Unauthorized: the token in Telegram:BotToken is wrong or was revoked. Get the current one from @BotFather.");
                 break;
             }
             catch (RequestException exception)
@@ -106,7 +106,7 @@ internal sealed partial class TelegramPollingService(
             }
             catch (ApiRequestException exception) when (exception.ErrorCode == 401)
             {
-                fatalErrors.Stop("Telegram answered 401 Unauthorized: the token in Telegram:BotToken is wrong or was revoked. Get the current one from @BotFather.");
+                fatalErrors.Stop("Telegram responded 401 Unauthorized: the token in Telegram:BotToken is wrong or was revoked. Get the current one from @BotFather.");
                 return false;
             }
             catch (RequestException exception)

@@ -33,7 +33,7 @@ public static class TelegramServiceCollectionExtensions
             var httpClient = provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
             httpClient.Timeout = options.RequestTimeout;
 
-            // Flood waits are handled by the adapter, which knows whether a call may wait; the library's own
+            // Flood waits are handled by the adapter, which decides per call whether to wait. The library's own
             // retry would also keep whole uploads in memory to send them again.
             var clientOptions = new TelegramBotClientOptions(options.BotToken!, options.ApiBaseUrl.ToString().TrimEnd('/'))
             {

@@ -9,7 +9,7 @@ namespace Bot.Telegram;
 public static class TelegramUpdateParser
 {
     /// <summary>
-    /// Returns the command in a message's text or photo caption, or null when the message holds none for this
+    /// Returns the command in a message's text or photo caption, or null when the message contains none for this
     /// bot. In groups, <c>/generate@OtherBot</c> belongs to another bot and is ignored.
     /// </summary>
     /// <param name="botUsername">This bot's username, without the @.</param>

@@ -20,7 +20,7 @@ public sealed record MessageEdit(long ChatId, int MessageId, string Text, DateTi
 /// <summary>
 /// A loopback server that speaks the Telegram Bot API's wire format (<c>/bot{token}/{method}</c>, JSON or
 /// multipart requests, the <c>{"ok": ...}</c> envelope, long polling), so the real Telegram.Bot client runs
-/// against it. It records what the bot sent and can answer with errors such as 429 with <c>retry_after</c>.
+/// against it. It records what the bot sent and can respond with errors such as 429 with <c>retry_after</c>.
 /// </summary>
 public sealed class FakeTelegramServer : IAsyncDisposable
 {
@@ -51,7 +51,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
 
-    /// <summary>When set, every call answers 401, as Telegram does for a revoked token.</summary>
+    /// <summary>When set, every call gets 401, as with a revoked token.</summary>
     public bool RejectToken { get; set; }
 
     /// <summary>The commands the bot registered with <c>setMyCommands</c>.</summary>
@@ -139,7 +139,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     public void FailNext(string method, int code, string description, int? retryAfter = null) =>
         _faults.GetOrAdd(method.ToLowerInvariant(), _ => new()).Enqueue((code, description, retryAfter));
 
-    /// <summary>Makes every <c>sendMessage</c> to the chat take this long to answer.</summary>
+    /// <summary>Delays the response to every <c>sendMessage</c> to the chat by this long.</summary>
     public void DelayChat(long chatId, TimeSpan delay) => _chatDelays[chatId] = delay;
 
     public IReadOnlyList<SentMessage> MessagesTo(long chatId) => [.. Messages.Where(m => m.ChatId == chatId)];
@@ -208,7 +208,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             JsonObject[] pending;
             lock (_gate)
             {
-                // Telegram forgets updates once a later offset confirms them.
+                // Telegram drops updates once a later offset confirms them.
                 _updates.RemoveAll(update => update["update_id"]!.GetValue<int>() < offset);
                 pending = [.. _updates.Select(update => (JsonObject)update.DeepClone())];
             }

@@ -53,7 +53,7 @@ public sealed class RunPodClientTests : IAsyncLifetime
     [Theory]
     [InlineData(HttpStatusCode.TooManyRequests)]
     [InlineData(HttpStatusCode.ServiceUnavailable)]
-    public async Task Submit_RefusedBeforeCreating_IsRetried(HttpStatusCode status)
+    public async Task Submit_NotCreated_IsRetried(HttpStatusCode status)
     {
         _endpoint.Behavior.Inject(new InjectedFault("run", status));
         _endpoint.Behavior.Inject(new InjectedFault("run", status));
@@ -91,7 +91,7 @@ public sealed class RunPodClientTests : IAsyncLifetime
     [Fact]
     public async Task Submit_TimeoutAfterSending_IsNotRetried()
     {
-        // RunPod created the job but the answer came too late: sending again would start a second job.
+        // RunPod created the job but the response came too late, so sending again would start a second job.
         _endpoint.Behavior.RunResponseDelay = TimeSpan.FromSeconds(3);
 
         var exception = await Assert.ThrowsAsync<RunPodException>(() => Client.SubmitAsync(Request(), CancellationToken.None));

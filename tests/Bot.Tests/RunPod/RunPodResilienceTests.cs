@@ -27,9 +27,9 @@ public sealed class RunPodResilienceTests
     [Fact]
     public void Run_ConnectionRefused_IsRetried()
     {
-        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "refused", new SocketException((int)SocketError.ConnectionRefused));
+        var connectionRefused = new HttpRequestException(HttpRequestError.ConnectionError, "refused", new SocketException((int)SocketError.ConnectionRefused));
 
-        Assert.True(RunPodResilience.ShouldRetry(Run, Outcome.FromException<HttpResponseMessage>(refused)));
+        Assert.True(RunPodResilience.ShouldRetry(Run, Outcome.FromException<HttpResponseMessage>(connectionRefused)));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
-    public void RunPod_PollIntervalOutOfRange_NamesKeyAndValue()
+    public void RunPod_PollIntervalOutOfRange_NamesKey()
     {
         var result = new RunPodOptionsValidator().Validate(null, new RunPodOptions { PollInterval = TimeSpan.Zero });
 

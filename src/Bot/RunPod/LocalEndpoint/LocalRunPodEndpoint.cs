@@ -48,7 +48,7 @@ public sealed class LocalRunPodEndpoint : IAsyncDisposable
 
     public LocalEndpointBehavior Behavior { get; }
 
-    /// <summary>Calls to <c>/run</c> so far, answered or not.</summary>
+    /// <summary>Calls to <c>/run</c> so far, including those that got an injected error.</summary>
     public int RunCalls => Volatile.Read(ref _runCalls);
 
     public int StatusCalls => Volatile.Read(ref _statusCalls);
