@@ -3,7 +3,6 @@ using Bot.Chat;
 using Bot.Hosting;
 using Bot.RunPod;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +22,7 @@ internal sealed class JobDeliverer(
     FatalErrors fatalErrors,
     IOptionsMonitor<RunPodOptions> runPodOptions,
     TimeProvider time,
-    ILogger<JobDeliverer> logger) : BackgroundService
+    ILogger<JobDeliverer> logger) : PipelineService("deliver", signals.Deliver, time, logger)
 {
     private const int MaxParallelDeliveries = 2;
     private const int MaxAttempts = 6;
@@ -34,28 +33,11 @@ internal sealed class JobDeliverer(
     // arrives and is recorded instead of being cut off halfway.
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await PipelineLoop.RunAsync("deliver", logger, async () =>
-        {
-            await FailInterruptedDeliveriesAsync(stoppingToken);
-            return TimeSpan.Zero;
-        }, stoppingToken);
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = await PipelineLoop.RunAsync("deliver", logger, () => DeliverDueAsync(stoppingToken), stoppingToken);
-            await signals.Deliver.WaitAsync(wait, time, stoppingToken);
-        }
-
-        JobsLog.LoopStopped(logger, "deliver");
-    }
-
     /// <summary>
     /// Ends jobs whose upload was cut off by a crash. The chat may already have the video, and posting it again
     /// could show it twice, so the job ends without a charge and the status message explains why.
     /// </summary>
-    private async Task FailInterruptedDeliveriesAsync(CancellationToken cancellationToken)
+    protected override async Task RecoverAsync(CancellationToken cancellationToken)
     {
         var platforms = ports.Platforms.ToList();
         var interrupted = await store.QueryAsync(
@@ -65,14 +47,14 @@ internal sealed class JobDeliverer(
         {
             JobsLog.DeliveryInterrupted(logger, job.Id);
             await FinishAsync(job, JobState.Failed,
-                "the bot restarted while posting this video, so it was not posted again to avoid a duplicate. If it did not arrive, please ask again.",
+                "The bot restarted while posting this video, so it was not posted again to avoid a duplicate. If it did not arrive, please ask again.",
                 "interrupted during upload", change: null);
         }
     }
 
-    private async Task<TimeSpan> DeliverDueAsync(CancellationToken stoppingToken)
+    protected override async Task<TimeSpan> PassAsync(CancellationToken stoppingToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var platforms = ports.Platforms.ToList();
         var due = await store.QueryAsync(
             jobs => jobs
@@ -88,7 +70,7 @@ internal sealed class JobDeliverer(
             {
                 if (!stoppingToken.IsCancellationRequested)
                 {
-                    using var timeout = new CancellationTokenSource(DeliveryTimeout, time);
+                    using var timeout = new CancellationTokenSource(DeliveryTimeout, Time);
                     await DeliverAsync(job, timeout.Token);
                 }
             });
@@ -100,7 +82,7 @@ internal sealed class JobDeliverer(
                 .Select(j => j.NextCheckAt)
                 .Take(1),
             stoppingToken);
-        return next.FirstOrDefault() is { } nextAttempt ? Max(nextAttempt - time.GetUtcNow(), TimeSpan.Zero) : IdleWait;
+        return next.FirstOrDefault() is { } nextAttempt ? Max(nextAttempt - Time.GetUtcNow(), TimeSpan.Zero) : IdleWait;
     }
 
     private async Task DeliverAsync(Job job, CancellationToken cancellationToken)
@@ -123,12 +105,12 @@ internal sealed class JobDeliverer(
                     return;
 
                 case FetchResult.Failed failed:
-                    await FinishAsync(job, JobState.Failed, $"the finished video could not be used: {failed.Reason}.", failed.Reason, change: null);
+                    await FinishAsync(job, JobState.Failed, $"The finished video could not be used: {failed.Reason}.", failed.Reason, change: null);
                     return;
 
                 case FetchResult.TooLarge { Bytes: var bytes } when output.VideoUrl is null:
                     await FinishAsync(job, JobState.Failed,
-                        $"the video is {Megabytes(bytes ?? output.Bytes)}, over this chat's upload limit of {Megabytes(limit)}, and the worker returned no link to it.",
+                        $"The video is {Megabytes(bytes ?? output.Bytes)}, over this chat's upload limit of {Megabytes(limit)}, and the worker returned no link to it.",
                         "over the upload limit without a URL", change: null);
                     return;
             }
@@ -149,7 +131,7 @@ internal sealed class JobDeliverer(
     {
         var started = await store.UpdateAsync(job, j =>
         {
-            j.DeliveryStartedAt = time.GetUtcNow();
+            j.DeliveryStartedAt = Time.GetUtcNow();
             j.OutputBytes = fetched switch
             {
                 FetchResult.Fetched { File.Bytes: var bytes } => bytes,
@@ -201,7 +183,7 @@ internal sealed class JobDeliverer(
         }
         catch (OperationCanceledException)
         {
-            await FinishAsync(started, JobState.Failed, "posting the video took too long and was stopped.", "delivery timed out", change: null);
+            await FinishAsync(started, JobState.Failed, "Posting the video took too long and was stopped.", "delivery timed out", change: null);
         }
     }
 
@@ -209,9 +191,9 @@ internal sealed class JobDeliverer(
     {
         var reason = exception.Failure switch
         {
-            ChatSendFailure.TooLarge => "the chat platform refused the video as too large, and the worker returned no link to it.",
-            ChatSendFailure.Forbidden => "the bot is not allowed to post in this chat.",
-            _ => "posting the video failed. It was not posted again in case it arrived; if it did not, please ask again.",
+            ChatSendFailure.TooLarge => "The chat platform refused the video as too large, and the worker returned no link to it.",
+            ChatSendFailure.Forbidden => "The bot is not allowed to post in this chat.",
+            _ => "Posting the video failed. It was not posted again in case it arrived; if it did not, please ask again.",
         };
         return FinishAsync(job, JobState.Failed, reason, exception.Message, change: null);
     }
@@ -245,8 +227,8 @@ internal sealed class JobDeliverer(
         if (status is null)
         {
             await FinishAsync(job, JobState.Expired,
-                "the GPU service deleted the result before the bot could fetch it (results are kept for 30 minutes).",
-                "RunPod answered 404 for a completed job", change: null);
+                "The GPU service deleted the result before the bot could fetch it (results are kept for 30 minutes).",
+                "RunPod responded 404 for a completed job", change: null);
             return null;
         }
 
@@ -254,7 +236,7 @@ internal sealed class JobDeliverer(
         if (video is null)
         {
             await FinishAsync(job, JobState.Failed,
-                "the GPU worker finished without a usable video. The operator can find the details in the bot's log.",
+                "The GPU worker finished without a usable video. The operator can find the details in the bot's log.",
                 problem, change: null);
         }
 
@@ -267,7 +249,7 @@ internal sealed class JobDeliverer(
         if (attempts >= MaxAttempts)
         {
             await FinishAsync(job, JobState.Failed,
-                "the video could not be posted after several attempts. Please ask again later.",
+                "The video could not be posted after several attempts. Please ask again later.",
                 $"gave up after {attempts} attempts: {reason}", change: null);
             return;
         }
@@ -278,7 +260,7 @@ internal sealed class JobDeliverer(
         {
             j.DeliveryStartedAt = null;
             j.CheckFailures = attempts;
-            j.NextCheckAt = time.GetUtcNow() + wait;
+            j.NextCheckAt = Time.GetUtcNow() + wait;
         }, cancellationToken);
     }
 

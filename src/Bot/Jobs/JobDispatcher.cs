@@ -2,7 +2,6 @@ using Bot.Chat;
 using Bot.Hosting;
 using Bot.RunPod;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +22,7 @@ internal sealed class JobDispatcher(
     IOptionsMonitor<RunPodOptions> runPodOptions,
     IOptionsMonitor<Quotas.QuotaOptions> quotaOptions,
     TimeProvider time,
-    ILogger<JobDispatcher> logger) : BackgroundService
+    ILogger<JobDispatcher> logger) : PipelineService("dispatch", signals.Dispatch, time, logger)
 {
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
@@ -32,28 +31,11 @@ internal sealed class JobDispatcher(
     private readonly Dictionary<string, DateTimeOffset> _lastTurn = new(StringComparer.Ordinal);
     private int _deferrals;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await PipelineLoop.RunAsync("dispatch", logger, async () =>
-        {
-            await FailInterruptedSubmissionsAsync(stoppingToken);
-            return TimeSpan.Zero;
-        }, stoppingToken);
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = await PipelineLoop.RunAsync("dispatch", logger, () => DispatchAsync(stoppingToken), stoppingToken);
-            await signals.Dispatch.WaitAsync(wait, time, stoppingToken);
-        }
-
-        JobsLog.LoopStopped(logger, "dispatch");
-    }
-
     /// <summary>
     /// Ends jobs whose <c>/run</c> call was cut off by a crash: RunPod may have created them, and sending them
     /// again could run and bill the same video twice.
     /// </summary>
-    private async Task FailInterruptedSubmissionsAsync(CancellationToken cancellationToken)
+    protected override async Task RecoverAsync(CancellationToken cancellationToken)
     {
         var platforms = ports.Platforms.ToList();
         var interrupted = await store.QueryAsync(
@@ -75,7 +57,7 @@ internal sealed class JobDispatcher(
         }
     }
 
-    private async Task<TimeSpan> DispatchAsync(CancellationToken cancellationToken)
+    protected override async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var settings = runPodOptions.CurrentValue;
         var platforms = ports.Platforms.ToList();
@@ -150,7 +132,7 @@ internal sealed class JobDispatcher(
     private async Task<TimeSpan?> SubmitAsync(Job job, RunPodOptions settings, CancellationToken cancellationToken)
     {
         // Marked before the call, so a crash during it is recognised at the next start.
-        var marked = await store.UpdateAsync(job, j => j.SubmitStartedAt = time.GetUtcNow(), cancellationToken);
+        var marked = await store.UpdateAsync(job, j => j.SubmitStartedAt = Time.GetUtcNow(), cancellationToken);
         if (marked is null)
         {
             return null;
@@ -171,7 +153,7 @@ internal sealed class JobDispatcher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var runPodJobId = await scope.ServiceProvider.GetRequiredService<IRunPodClient>().SubmitAsync(request, cancellationToken);
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var submitted = await store.UpdateAsync(marked, j =>
             {
                 j.State = JobState.Submitted;

@@ -2,7 +2,6 @@ using Bot.Chat;
 using Bot.Hosting;
 using Bot.RunPod;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,25 +21,14 @@ internal sealed class JobPoller(
     FatalErrors fatalErrors,
     IOptionsMonitor<RunPodOptions> runPodOptions,
     TimeProvider time,
-    ILogger<JobPoller> logger) : BackgroundService
+    ILogger<JobPoller> logger) : PipelineService("poll", signals.Poll, time, logger)
 {
     private const int MaxParallelChecks = 4;
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var wait = await PipelineLoop.RunAsync("poll", logger, () => PollAsync(stoppingToken), stoppingToken);
-            await signals.Poll.WaitAsync(wait, time, stoppingToken);
-        }
-
-        JobsLog.LoopStopped(logger, "poll");
-    }
-
-    private async Task<TimeSpan> PollAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var platforms = ports.Platforms.ToList();
 
         var overdue = await store.QueryAsync(
@@ -70,7 +58,7 @@ internal sealed class JobPoller(
                 .Take(1),
             cancellationToken);
 
-        return next.FirstOrDefault() is { } nextCheck ? Clamp(nextCheck - time.GetUtcNow()) : IdleWait;
+        return next.FirstOrDefault() is { } nextCheck ? Clamp(nextCheck - Time.GetUtcNow()) : IdleWait;
     }
 
     private async Task CheckAsync(Job job, CancellationToken cancellationToken)
@@ -95,7 +83,7 @@ internal sealed class JobPoller(
             await store.UpdateAsync(job, j =>
             {
                 j.CheckFailures = failures;
-                j.NextCheckAt = time.GetUtcNow() + wait;
+                j.NextCheckAt = Time.GetUtcNow() + wait;
             }, cancellationToken);
             return;
         }
@@ -103,8 +91,8 @@ internal sealed class JobPoller(
         if (status is null)
         {
             await FinishAsync(job, JobState.Expired,
-                "the GPU service no longer has this job. Its time limit ran out, or its result was deleted before the bot fetched it.",
-                "RunPod answered 404", cancellationToken);
+                "The GPU service no longer has this job. Its time limit ran out, or its result was deleted before the bot fetched it.",
+                "RunPod responded 404", cancellationToken);
             return;
         }
 
@@ -113,7 +101,7 @@ internal sealed class JobPoller(
 
     private async Task ApplyAsync(Job job, JobStatusResponse status, RunPodOptions settings, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         Job? updated;
         switch (status.Status)
         {
@@ -172,12 +160,12 @@ internal sealed class JobPoller(
                 return;
 
             case RunPodStatus.Cancelled:
-                await FinishAsync(job, JobState.Cancelled, "the job was cancelled on the GPU service.", "RunPod reports CANCELLED", cancellationToken);
+                await FinishAsync(job, JobState.Cancelled, "The job was cancelled on the GPU service.", "RunPod reports CANCELLED", cancellationToken);
                 return;
 
             case RunPodStatus.TimedOut:
                 await FinishAsync(job, JobState.TimedOut,
-                    $"the GPU service stopped the job because it waited or ran too long (the limit is {StatusText.Duration(settings.ExecutionTimeout)}).",
+                    $"The GPU service stopped the job because it waited or ran too long (the limit is {StatusText.Duration(settings.ExecutionTimeout)}).",
                     "RunPod reports TIMED_OUT", cancellationToken);
                 return;
 
@@ -223,7 +211,7 @@ internal sealed class JobPoller(
 
         var limit = runPodOptions.CurrentValue.JobDeadline;
         await FinishAsync(job, JobState.TimedOut,
-            $"the video was not ready within the bot's limit of {StatusText.Duration(limit)}, so the job was stopped.",
+            $"The video was not ready within the bot's limit of {StatusText.Duration(limit)}, so the job was stopped.",
             "deadline passed", cancellationToken);
     }
 

@@ -54,7 +54,7 @@ public static class StatusText
                 break;
 
             case JobState.Failed:
-                text.Plain("❌ ").Bold("Failed: ").Plain(job.FailureReason ?? "the job failed.").Plain(QuotaNote);
+                text.Plain("❌ ").Bold("Failed.").Plain(" ").Plain(job.FailureReason ?? "The job failed.").Plain(QuotaNote);
                 break;
 
             case JobState.Cancelled:
@@ -62,11 +62,11 @@ public static class StatusText
                 break;
 
             case JobState.TimedOut:
-                text.Plain("⌛ ").Bold("Timed out: ").Plain(job.FailureReason ?? "the job took too long.").Plain(QuotaNote);
+                text.Plain("⌛ ").Bold("Timed out.").Plain(" ").Plain(job.FailureReason ?? "The job took too long.").Plain(QuotaNote);
                 break;
 
             case JobState.Expired:
-                text.Plain("⌛ ").Bold("Expired: ").Plain(job.FailureReason ?? "RunPod no longer has this job.").Plain(QuotaNote);
+                text.Plain("⌛ ").Bold("Expired.").Plain(" ").Plain(job.FailureReason ?? "The GPU service no longer has this job.").Plain(QuotaNote);
                 break;
 
             default:
