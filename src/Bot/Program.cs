@@ -1,5 +1,6 @@
 using Bot.Chat;
 using Bot.Cli;
+using Bot.Discord;
 using Bot.Generation;
 using Bot.Jobs;
 using Bot.Quotas;
@@ -50,7 +51,9 @@ public static partial class Program
 
         if (mode is BotMode.Serve or BotMode.Check)
         {
-            builder.Services.AddTelegram(configuration);
+            builder.Services
+                .AddTelegram(configuration)
+                .AddDiscord(configuration);
         }
         else if (mode == BotMode.Generate)
         {

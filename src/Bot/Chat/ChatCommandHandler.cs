@@ -4,39 +4,45 @@ using Bot.Jobs;
 using Bot.Quotas;
 using Bot.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Bot.Chat;
 
-/// <summary>Carries out the commands every platform shares and replies through the platform's port.</summary>
-public sealed partial class ChatCommandHandler(
+/// <summary>
+/// Carries out the commands every platform shares and returns the reply. The adapter posts the reply, because
+/// only it knows how (a message, an edit of a deferred response, or a note only the user sees).
+/// </summary>
+public sealed class ChatCommandHandler(
     JobAcceptor acceptor,
+    JobCanceller canceller,
     QuotaLedger ledger,
     IDbContextFactory<BotDbContext> contextFactory,
-    ChatPorts ports,
     IOptionsMonitor<GenerationOptions> generationOptions,
     IOptionsMonitor<QuotaOptions> quotaOptions,
-    TimeProvider time,
-    ILogger<ChatCommandHandler> logger)
+    TimeProvider time)
 {
     public const string ExamplePrompt = "a red fox running through snow";
 
-    public async Task HandleAsync(ChatCommand command, CancellationToken cancellationToken)
-    {
-        var reply = command switch
+    /// <summary>Carries out the command and returns the reply, or null when the job's status message is the reply.</summary>
+    public async Task<ChatText?> HandleAsync(ChatCommand command, CancellationToken cancellationToken) =>
+        command switch
         {
             GenerateCommand generate => await GenerateAsync(generate, cancellationToken),
             ShowQuotaCommand => await QuotaAsync(command.User, cancellationToken),
             HelpCommand help => Help(help.IsStart),
+            CancelCommand cancel => await CancelAsync(cancel, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
         };
 
-        if (reply is not null)
+    private async Task<ChatText?> CancelAsync(CancelCommand command, CancellationToken cancellationToken) =>
+        await canceller.CancelAsync(command.User, command.JobId, cancellationToken) switch
         {
-            await ReplyAsync(command, reply, cancellationToken);
-        }
-    }
+            CancelResult.Cancelled => null,
+            CancelResult.NotOwner => ChatText.Of("Only the person who asked for this video can cancel it."),
+            CancelResult.TooLate => ChatText.Of("The video is already being posted, so it can no longer be cancelled."),
+            CancelResult.NotFound => ChatText.Of($"There is no job #{command.JobId}."),
+            _ => ChatText.Of("This job has already finished."),
+        };
 
     private async Task<ChatText?> GenerateAsync(GenerateCommand command, CancellationToken cancellationToken)
     {
@@ -108,18 +114,6 @@ public sealed partial class ChatCommandHandler(
             .Plain("and a video that fails does not count.");
     }
 
-    private async Task ReplyAsync(ChatCommand command, ChatText reply, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ports.Get(command.User.Platform).SendMessageAsync(command.Target, reply, cancellationToken);
-        }
-        catch (ChatSendException exception)
-        {
-            LogReplyFailed(logger, exception, command.GetType().Name, command.Target.ChatId);
-        }
-    }
-
     private string PeriodName() => quotaOptions.CurrentValue.Period switch
     {
         QuotaPeriod.Weekly => "weekly",
@@ -136,7 +130,4 @@ public sealed partial class ChatCommandHandler(
 
     private static string FormatTime(DateTimeOffset moment) =>
         moment.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Reply to {Command} in chat {ChatId} could not be sent")]
-    private static partial void LogReplyFailed(ILogger logger, Exception exception, string command, string chatId);
 }

@@ -23,7 +23,20 @@ public sealed record ChatUser(ChatPlatform Platform, string Id, string DisplayNa
 /// <param name="ChatId">The chat (Telegram) or channel (Discord), or the output file for the command line.</param>
 /// <param name="ThreadId">The forum topic or thread inside the chat, if any.</param>
 /// <param name="RequestMessageId">The user's message that replies should quote, if any.</param>
-public sealed record ChatTarget(string ChatId, string? ThreadId = null, string? RequestMessageId = null);
+public sealed record ChatTarget(string ChatId, string? ThreadId = null, string? RequestMessageId = null)
+{
+    /// <summary>The Discord interaction token, which edits the response and posts follow-ups until it expires.</summary>
+    public string? InteractionToken { get; init; }
+
+    /// <summary>When the interaction token stops working: 15 minutes after Discord sent the interaction.</summary>
+    public DateTimeOffset? InteractionExpiresAt { get; init; }
+
+    /// <summary>The upload limit the platform stated for this conversation, in bytes, if it stated one.</summary>
+    public long? UploadLimit { get; init; }
+
+    /// <summary>The job's status message, once it exists; later messages reply to it where the request has no message of its own.</summary>
+    public string? StatusMessageId { get; init; }
+}
 
 /// <summary>A command translated from a platform event.</summary>
 public abstract record ChatCommand(ChatUser User, ChatTarget Target);
@@ -40,3 +53,7 @@ public sealed record ShowQuotaCommand(ChatUser User, ChatTarget Target) : ChatCo
 
 /// <summary>A request for the help text; <c>/start</c> maps here too.</summary>
 public sealed record HelpCommand(ChatUser User, ChatTarget Target, bool IsStart = false) : ChatCommand(User, Target);
+
+/// <summary>A request to cancel a job, from its Cancel button.</summary>
+/// <param name="JobId">The job to cancel.</param>
+public sealed record CancelCommand(ChatUser User, ChatTarget Target, long JobId) : ChatCommand(User, Target);

@@ -15,6 +15,9 @@ public enum ChatStyle
 /// <summary>A run of text with one style. <paramref name="Url"/> is set for links only.</summary>
 public sealed record ChatSpan(ChatStyle Style, string Text, Uri? Url = null);
 
+/// <summary>A button under a message. <paramref name="Action"/> comes back when it is pressed, e.g. <c>cancel:12</c>.</summary>
+public sealed record ChatButton(string Label, string Action);
+
 /// <summary>
 /// Platform-neutral formatted text. The core builds it from plain strings, and each adapter renders it
 /// with its own escaping, so user text can never inject markup.
@@ -22,8 +25,12 @@ public sealed record ChatSpan(ChatStyle Style, string Text, Uri? Url = null);
 public sealed class ChatText
 {
     private readonly List<ChatSpan> _spans = [];
+    private readonly List<ChatButton> _buttons = [];
 
     public IReadOnlyList<ChatSpan> Spans => _spans;
+
+    /// <summary>The buttons under the message; an edit without buttons removes them.</summary>
+    public IReadOnlyList<ChatButton> Buttons => _buttons;
 
     public static ChatText Of(string text) => new ChatText().Plain(text);
 
@@ -43,6 +50,12 @@ public sealed class ChatText
 
     public ChatText Line(string text = "") => Plain(text + "\n");
 
+    public ChatText Button(string label, string action)
+    {
+        _buttons.Add(new ChatButton(label, action));
+        return this;
+    }
+
     /// <summary>Adds the spans of <paramref name="other"/> after this text's own.</summary>
     public ChatText Append(ChatText other)
     {
@@ -50,7 +63,7 @@ public sealed class ChatText
         return this;
     }
 
-    /// <summary>Returns the text without markup, as a user would read it.</summary>
+    /// <summary>Returns the text without markup, as a user would read it, followed by the buttons' labels.</summary>
     public string ToPlainString()
     {
         var builder = new StringBuilder();
@@ -59,7 +72,8 @@ public sealed class ChatText
             builder.Append(span.Text);
         }
 
-        return builder.ToString().TrimEnd('\n');
+        var text = builder.ToString().TrimEnd('\n');
+        return _buttons.Count == 0 ? text : $"{text} [{string.Join("] [", _buttons.Select(button => button.Label))}]";
     }
 
     public override string ToString() => ToPlainString();

@@ -14,7 +14,14 @@ public interface IChatPort
     /// <summary>Returns the largest file, in bytes, this platform accepts as an upload to <paramref name="target"/>.</summary>
     long GetUploadLimit(ChatTarget target);
 
-    /// <summary>Sends a message that replies to the request, and returns the new message's id.</summary>
+    /// <summary>
+    /// Sends the first answer to a command (a job's status message, or a reply such as the quota) and returns
+    /// its id. On Discord it replaces the deferred "thinking…" response.
+    /// </summary>
+    /// <exception cref="ChatSendException">The platform rejected the message or could not be reached.</exception>
+    Task<string> SendReplyAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken);
+
+    /// <summary>Sends a further message in the conversation, such as a download link, and returns its id.</summary>
     /// <exception cref="ChatSendException">The platform rejected the message or could not be reached.</exception>
     Task<string> SendMessageAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using Bot.Discord;
 using Bot.RunPod;
 using Bot.Storage;
 using Bot.Telegram;
@@ -34,6 +35,7 @@ internal static class CheckAction
         var ok = await CheckDatabaseAsync(services, output, cancellationToken);
         ok &= await CheckRunPodAsync(services, output, cancellationToken);
         ok &= await CheckTelegramAsync(services, output, cancellationToken);
+        ok &= await CheckDiscordAsync(services, output, cancellationToken);
         return ok ? ExitCodes.Success : ExitCodes.Failed;
     }
 
@@ -121,6 +123,33 @@ internal static class CheckAction
         catch (RequestException exception)
         {
             await output.WriteLineAsync($"✗ Telegram: {options.ApiBaseUrl} could not be reached: {exception.Message}");
+            return false;
+        }
+    }
+
+    private static async Task<bool> CheckDiscordAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<DiscordOptions>>().Value;
+        if (!options.IsEnabled)
+        {
+            await output.WriteLineAsync("• Discord: not configured. Set Discord:BotToken to the token from the Developer Portal's Bot page.");
+            return true;
+        }
+
+        try
+        {
+            var me = await services.GetRequiredService<DiscordRestClient>().GetCurrentUserAsync(cancellationToken);
+            await output.WriteLineAsync($"✓ Discord: the token belongs to {me.Username} ({me.Id}), via {options.RestBaseUrl}.");
+            return true;
+        }
+        catch (DiscordApiException exception) when (exception.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            await output.WriteLineAsync("✗ Discord: the token in Discord:BotToken was rejected (401 Unauthorized). Reset it on the Developer Portal's Bot page and copy the new one.");
+            return false;
+        }
+        catch (Exception exception) when (exception is DiscordApiException or HttpRequestException)
+        {
+            await output.WriteLineAsync($"✗ Discord: {options.RestBaseUrl} could not be reached: {exception.Message}");
             return false;
         }
     }

@@ -17,6 +17,9 @@ internal sealed class ConsoleChatPort(TextWriter output, bool interactive) : ICh
 
     public long GetUploadLimit(ChatTarget target) => long.MaxValue;
 
+    public Task<string> SendReplyAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken) =>
+        SendMessageAsync(target, text, cancellationToken);
+
     public Task<string> SendMessageAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken)
     {
         Show(text);
@@ -68,7 +71,7 @@ internal sealed class ConsoleChatPort(TextWriter output, bool interactive) : ICh
     /// <summary>Shows a status: on a terminal it replaces the previous line, otherwise it prints a new one.</summary>
     private void Show(ChatText text)
     {
-        var line = text.ToPlainString().Replace('\n', ' ');
+        var line = string.Concat(text.Spans.Select(span => span.Text)).TrimEnd('\n').Replace('\n', ' ');
         lock (_gate)
         {
             if (interactive)

@@ -1,3 +1,4 @@
+using Bot.Discord;
 using Bot.Hosting;
 using Bot.Telegram;
 using Microsoft.Extensions.Configuration;
@@ -13,11 +14,13 @@ internal static class RunAction
     {
         var builder = Program.CreateBuilder(BotMode.Serve);
         var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();
-        if (!telegram.IsEnabled)
+        var discord = builder.Configuration.GetSection(DiscordOptions.SectionName).Get<DiscordOptions>() ?? new DiscordOptions();
+        if (!telegram.IsEnabled && !discord.IsEnabled)
         {
             await Console.Error.WriteLineAsync(
-                "No chat platform is configured. Set Telegram:BotToken in appsettings.json or the environment variable " +
-                "Telegram__BotToken to the token from @BotFather. To try the pipeline without a chat, run: generate \"a red fox running through snow\"");
+                "No chat platform is configured. Set Telegram:BotToken (environment variable Telegram__BotToken) to the token from " +
+                "@BotFather, or Discord:BotToken (Discord__BotToken) to the token from the Discord Developer Portal, or both. " +
+                "To try the pipeline without a chat, run: generate \"a red fox running through snow\"");
             return ExitCodes.InvalidConfiguration;
         }
 

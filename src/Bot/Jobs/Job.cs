@@ -57,6 +57,15 @@ public sealed class Job
     /// <summary>The message the bot edits to show progress; empty until it has been sent.</summary>
     public string? StatusMessageId { get; set; }
 
+    /// <summary>The Discord interaction token, kept so a restart can still finish the response with it.</summary>
+    public string? InteractionToken { get; set; }
+
+    /// <summary>When the interaction token expires; after it, messages go through the channel with the bot token.</summary>
+    public DateTimeOffset? InteractionExpiresAt { get; set; }
+
+    /// <summary>The upload limit the platform stated for this conversation, in bytes.</summary>
+    public long? UploadLimit { get; set; }
+
     public required string Prompt { get; set; }
 
     public string? NegativePrompt { get; set; }
@@ -138,7 +147,13 @@ public sealed class Job
     /// <summary>The optimistic concurrency token: each change increments it, so two writers cannot both move a job.</summary>
     public int Version { get; set; }
 
-    public ChatTarget Target => new(ChatId, ThreadId, RequestMessageId);
+    public ChatTarget Target => new(ChatId, ThreadId, RequestMessageId)
+    {
+        InteractionToken = InteractionToken,
+        InteractionExpiresAt = InteractionExpiresAt,
+        UploadLimit = UploadLimit,
+        StatusMessageId = StatusMessageId,
+    };
 
     public bool IsTerminal => State.IsTerminal();
 }

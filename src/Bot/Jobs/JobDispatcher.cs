@@ -18,6 +18,7 @@ internal sealed class JobDispatcher(
     ChatPorts ports,
     JobSignals signals,
     StatusReporter reporter,
+    JobCanceller canceller,
     FatalErrors fatalErrors,
     IOptionsMonitor<RunPodOptions> runPodOptions,
     IOptionsMonitor<Quotas.QuotaOptions> quotaOptions,
@@ -167,6 +168,11 @@ internal sealed class JobDispatcher(
             if (submitted is not null)
             {
                 reporter.Publish(submitted);
+            }
+            else
+            {
+                // The job was cancelled while /run was in flight, so the RunPod job it started is cancelled too.
+                await canceller.CancelOnRunPodAsync(marked.Id, runPodJobId, CancellationToken.None);
             }
 
             signals.Poll.Set();

@@ -15,6 +15,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobAcceptor>();
+        services.AddSingleton<JobCanceller>();
         services.AddSingleton<VideoFetcher>();
         services.AddHttpClient(VideoFetcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddStandardResilienceHandler(options =>

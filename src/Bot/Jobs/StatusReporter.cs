@@ -131,7 +131,11 @@ public sealed partial class StatusReporter(
                 }
                 else
                 {
-                    message.MessageId = await port.SendMessageAsync(job.Target, pending.Text, cancellationToken);
+                    // The first status message is the answer to the command; a replacement for a deleted one is a new message.
+                    message.MessageId = message.HasReplied
+                        ? await port.SendMessageAsync(job.Target, pending.Text, cancellationToken)
+                        : await port.SendReplyAsync(job.Target, pending.Text, cancellationToken);
+                    message.HasReplied = true;
                     await store.SetStatusMessageAsync(job.Id, message.MessageId, cancellationToken);
                 }
 
@@ -190,6 +194,9 @@ public sealed partial class StatusReporter(
     private sealed class StatusMessage(string? messageId)
     {
         public string? MessageId { get; set; } = messageId;
+
+        /// <summary>Whether the command's answer was sent; after that, a new status message is a further message.</summary>
+        public bool HasReplied { get; set; } = messageId is not null;
 
         public PendingStatus? Pending { get; set; }
 

@@ -73,7 +73,23 @@ public static class StatusText
                 throw new ArgumentOutOfRangeException(nameof(job), job.State, "Unknown job state.");
         }
 
+        // Until the video is being posted, the job can still be stopped.
+        if (job.State is JobState.Accepted or JobState.Submitted or JobState.Running)
+        {
+            text.Button("Cancel", CancelAction(job.Id));
+        }
+
         return text;
+    }
+
+    /// <summary>Returns the action of a job's Cancel button, which <see cref="TryParseCancelAction"/> reads back.</summary>
+    public static string CancelAction(long jobId) => string.Create(CultureInfo.InvariantCulture, $"cancel:{jobId}");
+
+    public static bool TryParseCancelAction(string action, out long jobId)
+    {
+        jobId = 0;
+        return action.StartsWith("cancel:", StringComparison.Ordinal)
+            && long.TryParse(action.AsSpan("cancel:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out jobId);
     }
 
     /// <summary>Formats a duration the way a person reads it: <c>45 s</c>, <c>3 min 05 s</c>, <c>1 h 02 min</c>.</summary>

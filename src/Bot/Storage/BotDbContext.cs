@@ -31,6 +31,7 @@ public sealed class BotDbContext(DbContextOptions<BotDbContext> options) : DbCon
         job.Property(j => j.ThreadId).HasMaxLength(64);
         job.Property(j => j.RequestMessageId).HasMaxLength(64);
         job.Property(j => j.StatusMessageId).HasMaxLength(64);
+        job.Property(j => j.InteractionToken).HasMaxLength(512);
         job.Property(j => j.Task).HasMaxLength(32);
         job.Property(j => j.Size).HasMaxLength(16);
         job.Property(j => j.RunPodJobId).HasMaxLength(128);

@@ -6,6 +6,7 @@ using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace Bot.Telegram;
 
@@ -23,6 +24,9 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
 
     public long GetUploadLimit(ChatTarget target) => options.CurrentValue.MaxUploadBytes;
 
+    public Task<string> SendReplyAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken) =>
+        SendMessageAsync(target, text, cancellationToken);
+
     public async Task<string> SendMessageAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken)
     {
         var message = await CallAsync(
@@ -31,6 +35,7 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
                 text: TelegramHtml.Render(text),
                 parseMode: ParseMode.Html,
                 replyParameters: ReplyTo(target),
+                replyMarkup: text.Buttons.Count > 0 ? Keyboard(text) : null,
                 linkPreviewOptions: NoPreview,
                 messageThreadId: ThreadOf(target),
                 cancellationToken: cancellationToken),
@@ -49,6 +54,7 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
                     messageId: int.Parse(messageId, CultureInfo.InvariantCulture),
                     text: TelegramHtml.Render(text),
                     parseMode: ParseMode.Html,
+                    replyMarkup: Keyboard(text),
                     linkPreviewOptions: NoPreview,
                     cancellationToken: cancellationToken),
                 waitInline: false,
@@ -81,6 +87,21 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
             cancellationToken);
         return message.Id.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Shows a short note to the user who pressed a button; every pressed button must be answered, or the client keeps spinning.</summary>
+    public async Task AnswerButtonAsync(string callbackQueryId, ChatText? note, CancellationToken cancellationToken) =>
+        await CallAsync(
+            async () =>
+            {
+                await bot.AnswerCallbackQuery(callbackQueryId, note?.ToPlainString(), showAlert: note is not null, cancellationToken: cancellationToken);
+                return true;
+            },
+            waitInline: true,
+            cancellationToken);
+
+    /// <summary>Builds the inline keyboard; an empty one removes the buttons of an edited message.</summary>
+    private static InlineKeyboardMarkup Keyboard(ChatText text) =>
+        new(text.Buttons.Select(button => InlineKeyboardButton.WithCallbackData(button.Label, button.Action)));
 
     /// <summary>
     /// Makes one Bot API call and turns its failures into <see cref="ChatSendException"/>. A 429 whose

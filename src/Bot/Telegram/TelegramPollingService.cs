@@ -18,6 +18,7 @@ namespace Bot.Telegram;
 internal sealed partial class TelegramPollingService(
     ITelegramBotClient bot,
     ChatCommandHandler handler,
+    TelegramChatPort port,
     FatalErrors fatalErrors,
     IOptionsMonitor<TelegramOptions> options,
     TimeProvider time,
@@ -25,7 +26,7 @@ internal sealed partial class TelegramPollingService(
 {
     private const int Workers = 8;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
 
     private readonly Channel<Update> _updates = Channel.CreateBounded<Update>(new BoundedChannelOptions(1000) { SingleWriter = true });
 
@@ -137,9 +138,18 @@ internal sealed partial class TelegramPollingService(
 
             try
             {
-                await handler.HandleAsync(command, CancellationToken.None);
+                var reply = await handler.HandleAsync(command, CancellationToken.None);
+                if (update.CallbackQuery is { } callback)
+                {
+                    await port.AnswerButtonAsync(callback.Id, reply, CancellationToken.None);
+                }
+                else if (reply is not null)
+                {
+                    await port.SendReplyAsync(command.Target, reply, CancellationToken.None);
+                }
             }
-            catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException
+                or InvalidOperationException or ChatSendException)
             {
                 LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
             }

@@ -41,7 +41,8 @@ public static class TelegramServiceCollectionExtensions
             };
             return new TelegramBotClient(clientOptions, httpClient);
         });
-        services.AddSingleton<IChatPort, TelegramChatPort>();
+        services.AddSingleton<TelegramChatPort>();
+        services.AddSingleton<IChatPort>(provider => provider.GetRequiredService<TelegramChatPort>());
         services.AddHostedService<TelegramPollingService>();
         return services;
     }

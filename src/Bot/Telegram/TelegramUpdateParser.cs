@@ -15,6 +15,11 @@ public static class TelegramUpdateParser
     /// <param name="botUsername">This bot's username, without the @.</param>
     public static ChatCommand? Parse(Update update, string botUsername)
     {
+        if (update.CallbackQuery is { } callback)
+        {
+            return ParseButton(callback);
+        }
+
         if (update.Message is not { From: { } from } message)
         {
             return null;
@@ -57,6 +62,19 @@ public static class TelegramUpdateParser
             _ when message.Chat.Type == ChatType.Private => new HelpCommand(user, target),
             _ => null,
         };
+    }
+
+    /// <summary>Returns the command behind a pressed button, such as a job's Cancel button.</summary>
+    private static CancelCommand? ParseButton(CallbackQuery callback)
+    {
+        if (callback.Data is not { } data || !Jobs.StatusText.TryParseCancelAction(data, out var jobId) || callback.Message is not { } message)
+        {
+            return null;
+        }
+
+        var user = new ChatUser(ChatPlatform.Telegram, callback.From.Id.ToString(CultureInfo.InvariantCulture), DisplayName(callback.From));
+        var target = new ChatTarget(message.Chat.Id.ToString(CultureInfo.InvariantCulture), null, message.Id.ToString(CultureInfo.InvariantCulture));
+        return new CancelCommand(user, target, jobId);
     }
 
     /// <summary>A key unique to one Telegram message: message ids are unique within their chat.</summary>

@@ -13,7 +13,8 @@ public sealed class StatusReporterTests : IDisposable
 
     public StatusReporterTests()
     {
-        _pipeline.Port.SendMessageAsync(Arg.Any<ChatTarget>(), Arg.Do<ChatText>(text => Record(text)), Arg.Any<CancellationToken>()).Returns("900");
+        _pipeline.Port.SendReplyAsync(Arg.Any<ChatTarget>(), Arg.Do<ChatText>(text => Record(text)), Arg.Any<CancellationToken>()).Returns("900");
+        _pipeline.Port.SendMessageAsync(Arg.Any<ChatTarget>(), Arg.Do<ChatText>(text => Record(text)), Arg.Any<CancellationToken>()).Returns("901");
         _pipeline.Port.EditMessageAsync(Arg.Any<ChatTarget>(), Arg.Any<string>(), Arg.Do<ChatText>(text => Record(text)), Arg.Any<CancellationToken>())
             .Returns(Task.CompletedTask);
     }
@@ -110,7 +111,9 @@ public sealed class StatusReporterTests : IDisposable
         _pipeline.Reporter.Publish(Running(job, 50));
         await _pipeline.Reporter.FlushAsync(job.Id);
 
-        await _pipeline.Port.Received(2).SendMessageAsync(Arg.Any<ChatTarget>(), Arg.Any<ChatText>(), Arg.Any<CancellationToken>());
+        await _pipeline.Port.Received(1).SendReplyAsync(Arg.Any<ChatTarget>(), Arg.Any<ChatText>(), Arg.Any<CancellationToken>());
+        await _pipeline.Port.Received(1).SendMessageAsync(Arg.Any<ChatTarget>(), Arg.Any<ChatText>(), Arg.Any<CancellationToken>());
+        Assert.Equal("901", (await _pipeline.Store.FindAsync(job.Id, CancellationToken.None))!.StatusMessageId);
     }
 
     private static Job Running(Job job, int percent) =>

@@ -19,7 +19,8 @@ public sealed class TestPipeline : IDisposable
         Port.Platform.Returns(ChatPlatform.Telegram);
         Port.StatusEditInterval.Returns(TimeSpan.FromSeconds(3));
         Port.GetUploadLimit(Arg.Any<ChatTarget>()).Returns(50_000_000);
-        Port.SendMessageAsync(Arg.Any<ChatTarget>(), Arg.Any<ChatText>(), Arg.Any<CancellationToken>()).Returns("900");
+        Port.SendReplyAsync(Arg.Any<ChatTarget>(), Arg.Any<ChatText>(), Arg.Any<CancellationToken>()).Returns("900");
+        Port.SendMessageAsync(Arg.Any<ChatTarget>(), Arg.Any<ChatText>(), Arg.Any<CancellationToken>()).Returns("901");
 
         Quotas = new TestOptions<QuotaOptions>(new QuotaOptions { DefaultAllowance = allowance });
         Ledger = new QuotaLedger(Quotas, Time);

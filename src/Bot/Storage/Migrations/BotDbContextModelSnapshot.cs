@@ -59,6 +59,13 @@ namespace Bot.Storage.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("InteractionExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InteractionToken")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("NegativePrompt")
                         .HasColumnType("TEXT");
 
@@ -151,6 +158,9 @@ namespace Bot.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UploadLimit")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("UserKey")

@@ -1,0 +1,90 @@
+using Bot.Chat;
+using Bot.RunPod;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Bot.Jobs;
+
+/// <summary>What became of a cancel request.</summary>
+public enum CancelResult
+{
+    Cancelled,
+    NotFound,
+
+    /// <summary>The job belongs to someone else.</summary>
+    NotOwner,
+    AlreadyFinished,
+
+    /// <summary>The video is already being posted, so there is nothing left to stop.</summary>
+    TooLate,
+}
+
+/// <summary>Cancels a user's unfinished job: on RunPod first, so it stops costing GPU time, then in the bot, releasing the quota.</summary>
+public sealed partial class JobCanceller(
+    JobStore store,
+    IServiceScopeFactory scopes,
+    StatusReporter reporter,
+    ILogger<JobCanceller> logger)
+{
+    private const int MaxAttempts = 3;
+
+    public async Task<CancelResult> CancelAsync(ChatUser user, long jobId, CancellationToken cancellationToken)
+    {
+        // A loop moving the job at the same moment makes the first attempt lose the race; the next one reads the new state.
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var job = await store.FindAsync(jobId, cancellationToken);
+            if (job is null)
+            {
+                return CancelResult.NotFound;
+            }
+
+            if (job.UserKey != user.Key)
+            {
+                return CancelResult.NotOwner;
+            }
+
+            if (job.IsTerminal)
+            {
+                return CancelResult.AlreadyFinished;
+            }
+
+            if (job.State == JobState.Delivering)
+            {
+                return CancelResult.TooLate;
+            }
+
+            if (job.RunPodJobId is { } runPodJobId)
+            {
+                await CancelOnRunPodAsync(job.Id, runPodJobId, cancellationToken);
+            }
+
+            var cancelled = await store.FinishAsync(job, JobState.Cancelled, $"Cancelled by {user.DisplayName}.", change: null, cancellationToken);
+            if (cancelled is not null)
+            {
+                LogCancelled(logger, job.Id, user.Key);
+                reporter.Publish(cancelled);
+                return CancelResult.Cancelled;
+            }
+        }
+
+        return CancelResult.AlreadyFinished;
+    }
+
+    /// <summary>Asks RunPod to stop a job; a failure is logged, because the job is ended in the bot either way.</summary>
+    internal async Task CancelOnRunPodAsync(long jobId, string runPodJobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IRunPodClient>().CancelAsync(runPodJobId, cancellationToken);
+        }
+        catch (RunPodException exception)
+        {
+            JobsLog.CancelFailed(logger, exception, jobId, runPodJobId);
+        }
+    }
+
+    [LoggerMessage(EventId = 230, Level = LogLevel.Information, Message = "Job {JobId} cancelled by {UserKey}")]
+    private static partial void LogCancelled(ILogger logger, long jobId, string userKey);
+}
