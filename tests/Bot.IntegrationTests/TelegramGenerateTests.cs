@@ -1,3 +1,4 @@
+using Bot.Fakes;
 using System.Net;
 using Bot.IntegrationTests.Support;
 using Bot.RunPod.LocalEndpoint;
@@ -323,6 +324,42 @@ public sealed class TelegramGenerateTests : BotTestBase
 
         await Eventually.WaitUntilAsync(() => bot.FatalErrors.Reason is not null, "the bot to stop");
         Assert.Contains("Telegram:BotToken", bot.FatalErrors.Reason);
+    }
+
+    [Fact]
+    public async Task CancelButton_StopsJobAndReturnsQuota()
+    {
+        RunPod.Behavior.RunTime = TimeSpan.FromSeconds(30);
+        await StartBotAsync();
+        var request = Telegram.SendUserMessage(Chat, User, "/generate a very long film");
+        var status = await ReplyToAsync(Chat, request);
+        await Eventually.WaitUntilAsync(() => Telegram.TextOf(Chat, status.MessageId)!.Contains("Generating", StringComparison.Ordinal), "the job to run");
+
+        Assert.Equal(["Cancel"], Telegram.ButtonsOf(Chat, status.MessageId));
+        Telegram.PressButton(Chat, User, status.MessageId, "cancel:1");
+
+        await Eventually.WaitUntilAsync(() => Telegram.TextOf(Chat, status.MessageId)!.Contains("Cancelled", StringComparison.Ordinal), "the cancelled status");
+        await Eventually.WaitUntilAsync(() => Telegram.ButtonAnswers.Count == 1, "the button's answer");
+        Assert.Equal(1, RunPod.CancelCalls);
+        Assert.Empty(Telegram.ButtonsOf(Chat, status.MessageId));
+        Assert.Null(Telegram.ButtonAnswers[0].Text);
+        var quota = await ReplyToAsync(Chat, Telegram.SendUserMessage(Chat, User, "/quota"));
+        Assert.Contains("left: 5", quota.Text);
+    }
+
+    [Fact]
+    public async Task CancelButton_OtherUser_GetsNote()
+    {
+        RunPod.Behavior.RunTime = TimeSpan.FromSeconds(30);
+        await StartBotAsync();
+        var status = await ReplyToAsync(Chat, Telegram.SendUserMessage(Chat, User, "/generate a very long film"));
+
+        Telegram.PressButton(Chat, User + 1, status.MessageId, "cancel:1");
+
+        await Eventually.WaitUntilAsync(() => Telegram.ButtonAnswers.Count == 1, "the button's answer");
+        Assert.Contains("Only the person", Telegram.ButtonAnswers[0].Text);
+        Assert.Equal(0, RunPod.CancelCalls);
+        Assert.DoesNotContain("Cancelled", Telegram.TextOf(Chat, status.MessageId));
     }
 
     private static byte[] LargeMp4(int length)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Bot.Chat;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Discord;
 
@@ -14,6 +15,7 @@ namespace Bot.Discord;
 internal sealed partial class DiscordChatPort(
     DiscordRestClient rest,
     DiscordApplication application,
+    IOptionsMonitor<DiscordOptions> options,
     TimeProvider time,
     ILogger<DiscordChatPort> logger) : IChatPort
 {
@@ -27,7 +29,7 @@ internal sealed partial class DiscordChatPort(
 
     public ChatPlatform Platform => ChatPlatform.Discord;
 
-    public TimeSpan StatusEditInterval { get; } = TimeSpan.FromSeconds(3);
+    public TimeSpan StatusEditInterval => options.CurrentValue.StatusEditInterval;
 
     public long GetUploadLimit(ChatTarget target) => target.UploadLimit ?? DiscordInteraction.DefaultUploadLimit;
 

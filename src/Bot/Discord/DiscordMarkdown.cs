@@ -9,8 +9,8 @@ public static class DiscordMarkdown
     /// <summary>Discord's limit for a message's content, in characters.</summary>
     public const int MaxContentLength = 2000;
 
-    // Characters that start markdown (emphasis, code, quotes, headings, lists, masked links, mentions and emoji).
-    private const string Special = "\\*_~`|>#-[]()<:@";
+    // Characters that start markdown: emphasis, code, spoilers, quotes, headings, lists, masked links and mentions.
+    private const string Special = "\\*_~`|>#-[]()<@";
 
     public static string Render(ChatText text)
     {

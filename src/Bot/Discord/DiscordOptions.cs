@@ -26,5 +26,8 @@ public sealed class DiscordOptions
     /// <summary>A fixed gateway URL. Default: empty, which takes the URL from <c>GET /gateway/bot</c>.</summary>
     public Uri? GatewayUrl { get; set; }
 
+    /// <summary>The shortest time between two edits of one status message. Default 3 seconds; 1 second to 1 minute.</summary>
+    public TimeSpan StatusEditInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     public bool IsEnabled => !string.IsNullOrWhiteSpace(BotToken);
 }

@@ -15,6 +15,7 @@ internal sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
         }
 
         errors.InRange(nameof(options.ShardCount), options.ShardCount, 1, 10_000);
+        errors.InRange(nameof(options.StatusEditInterval), options.StatusEditInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         errors.InRange(nameof(options.ShardId), options.ShardId, 0, Math.Max(0, options.ShardCount - 1));
         foreach (var guildId in options.GuildIds.Where(id => !ulong.TryParse(id, out _)))
         {

@@ -1,14 +1,20 @@
+using Bot.Fakes;
 using Bot.RunPod.LocalEndpoint;
 
 namespace Bot.IntegrationTests.Support;
 
-/// <summary>Starts a fake Telegram server and a local RunPod endpoint for each test, and a temporary database.</summary>
+/// <summary>
+/// Starts, for each test, a fake Telegram Bot API, a fake Discord, a local RunPod endpoint outside the bot (so
+/// it keeps its jobs while the bot restarts), and a temporary database.
+/// </summary>
 public abstract class BotTestBase : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "bot-integration", Guid.NewGuid().ToString("N"));
     private readonly List<BotUnderTest> _bots = [];
 
     protected FakeTelegramServer Telegram { get; private set; } = null!;
+
+    protected FakeDiscordServer Discord { get; private set; } = null!;
 
     protected LocalRunPodEndpoint RunPod { get; private set; } = null!;
 
@@ -18,6 +24,7 @@ public abstract class BotTestBase : IAsyncLifetime
     {
         Directory.CreateDirectory(_folder);
         Telegram = await FakeTelegramServer.StartAsync();
+        Discord = await FakeDiscordServer.StartAsync();
         RunPod = await LocalRunPodEndpoint.StartAsync(
             new LocalEndpointOptions { QueueTime = TimeSpan.FromMilliseconds(300), RunTime = TimeSpan.FromSeconds(2) },
             TimeProvider.System);
@@ -31,6 +38,7 @@ public abstract class BotTestBase : IAsyncLifetime
         }
 
         await RunPod.DisposeAsync();
+        await Discord.DisposeAsync();
         await Telegram.DisposeAsync();
         try
         {
@@ -42,9 +50,46 @@ public abstract class BotTestBase : IAsyncLifetime
         }
     }
 
-    protected async Task<BotUnderTest> StartBotAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <summary>Starts the bot with Telegram, Discord, or both, and any settings that override the test defaults.</summary>
+    protected async Task<BotUnderTest> StartBotAsync(
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        bool telegram = true,
+        bool discord = false)
     {
-        var bot = await BotUnderTest.StartAsync(Telegram, RunPod, DatabasePath, overrides);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Bot"] = $"Data Source={DatabasePath}",
+            ["RunPod:EndpointId"] = "test-endpoint",
+            ["RunPod:ApiKey"] = "test-key",
+            ["RunPod:BaseUrl"] = RunPod.BaseUrl.ToString(),
+            ["RunPod:PollInterval"] = "00:00:00.200",
+            ["RunPod:MaxPollInterval"] = "00:00:01",
+            ["RunPod:RetryDelay"] = "00:00:00.050",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+
+        if (telegram)
+        {
+            settings["Telegram:BotToken"] = FakeTelegramServer.Token;
+            settings["Telegram:ApiBaseUrl"] = Telegram.BaseUrl.ToString();
+            settings["Telegram:StatusEditInterval"] = "00:00:01";
+            settings["Telegram:PollTimeout"] = "00:00:02";
+        }
+
+        if (discord)
+        {
+            settings["Discord:BotToken"] = FakeDiscordServer.Token;
+            settings["Discord:RestBaseUrl"] = Discord.RestBaseUrl.ToString();
+            settings["Discord:GatewayUrl"] = Discord.GatewayUrl.ToString();
+            settings["Discord:StatusEditInterval"] = "00:00:01";
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var bot = await BotUnderTest.StartAsync(settings);
         _bots.Add(bot);
         return bot;
     }

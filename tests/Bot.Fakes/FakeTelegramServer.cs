@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bot.IntegrationTests.Support;
+namespace Bot.Fakes;
 
 /// <summary>A message the bot sent, as the fake Bot API recorded it.</summary>
 public sealed record SentMessage(string Method, long ChatId, int MessageId, string Text, int? ReplyTo, string? ParseMode, byte[]? Video, DateTimeOffset At);
@@ -38,6 +38,8 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Code, string Description, int? RetryAfter)>> _faults = new();
     private readonly ConcurrentDictionary<long, TimeSpan> _chatDelays = new();
     private readonly Dictionary<(long Chat, int Message), string> _texts = [];
+    private readonly Dictionary<(long Chat, int Message), List<string>> _keyboards = [];
+    private readonly List<(string CallbackId, string? Text)> _buttonAnswers = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _updateArrived = new(0);
     private int _nextUpdateId = 1000;
@@ -135,6 +137,52 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         return messageId;
     }
 
+    /// <summary>Queues a press of an inline button under a message the bot sent, as a callback query update.</summary>
+    public void PressButton(long chatId, long userId, int messageId, string data)
+    {
+        lock (_gate)
+        {
+            var callback = new JsonObject
+            {
+                ["id"] = $"callback-{_nextUpdateId}",
+                ["from"] = new JsonObject { ["id"] = userId, ["is_bot"] = false, ["first_name"] = $"User{userId}" },
+                ["message"] = new JsonObject
+                {
+                    ["message_id"] = messageId,
+                    ["date"] = 1_767_225_600,
+                    ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = "private" },
+                    ["text"] = _texts.GetValueOrDefault((chatId, messageId)) ?? string.Empty,
+                },
+                ["chat_instance"] = "1",
+                ["data"] = data,
+            };
+            _updates.Add(new JsonObject { ["update_id"] = _nextUpdateId++, ["callback_query"] = callback });
+        }
+
+        _updateArrived.Release();
+    }
+
+    /// <summary>The answers to button presses: the callback query id and the note shown, if any.</summary>
+    public IReadOnlyList<(string CallbackId, string? Text)> ButtonAnswers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _buttonAnswers];
+            }
+        }
+    }
+
+    /// <summary>The inline keyboard of a message the bot sent, as the labels of its buttons.</summary>
+    public IReadOnlyList<string> ButtonsOf(long chatId, int messageId)
+    {
+        lock (_gate)
+        {
+            return _keyboards.GetValueOrDefault((chatId, messageId)) ?? [];
+        }
+    }
+
     /// <summary>Makes the next call of <paramref name="method"/> fail with a Bot API error.</summary>
     public void FailNext(string method, int code, string description, int? retryAfter = null) =>
         _faults.GetOrAdd(method.ToLowerInvariant(), _ => new()).Enqueue((code, description, retryAfter));
@@ -188,6 +236,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             "sendmessage" => await SendMessageAsync(parameters),
             "editmessagetext" => EditMessageText(parameters),
             "sendvideo" => SendVideo(parameters, files),
+            "answercallbackquery" => AnswerCallbackQuery(parameters),
             _ => Error(404, "Not Found: method not found", null),
         };
     }
@@ -261,6 +310,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             }
 
             _texts[(chatId, messageId)] = text;
+            RecordKeyboard(chatId, messageId, parameters);
             _edits.Add(new MessageEdit(chatId, messageId, text, TimeProvider.System.GetUtcNow()));
         }
 
@@ -300,6 +350,32 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         return Ok(json);
     }
 
+    private IResult AnswerCallbackQuery(JsonObject parameters)
+    {
+        lock (_gate)
+        {
+            _buttonAnswers.Add((parameters["callback_query_id"]!.GetValue<string>(), parameters["text"]?.GetValue<string>()));
+        }
+
+        return Ok(true);
+    }
+
+    private void RecordKeyboard(long chatId, int messageId, JsonObject parameters)
+    {
+        var markup = parameters["reply_markup"] switch
+        {
+            JsonObject value => value,
+            JsonValue value when value.TryGetValue<string>(out var json) => JsonNode.Parse(json) as JsonObject,
+            _ => null,
+        };
+        var labels = (markup?["inline_keyboard"] as JsonArray ?? [])
+            .OfType<JsonArray>()
+            .SelectMany(row => row.OfType<JsonObject>())
+            .Select(button => button["text"]!.GetValue<string>())
+            .ToList();
+        _keyboards[(chatId, messageId)] = labels;
+    }
+
     private SentMessage Record(string method, long chatId, string text, JsonObject parameters, byte[]? video)
     {
         var replyParameters = parameters["reply_parameters"] switch
@@ -321,6 +397,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
                 TimeProvider.System.GetUtcNow());
             _messages.Add(message);
             _texts[(chatId, message.MessageId)] = text;
+            RecordKeyboard(chatId, message.MessageId, parameters);
             return message;
         }
     }

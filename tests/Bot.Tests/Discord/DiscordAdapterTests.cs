@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bot.Chat;
+using Bot.Discord;
+
+namespace Bot.Tests.Discord;
+
+public sealed class DiscordAdapterTests
+{
+    private static readonly DateTimeOffset Received = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Markdown_EscapesUserText()
+    {
+        var text = new ChatText().Italic("**bold** @everyone <@123> [x](y)");
+
+        Assert.Equal(@"*\*\*bold\*\* \@everyone \<\@123\> \[x\]\(y\)*", DiscordMarkdown.Render(text));
+    }
+
+    [Fact]
+    public void Markdown_RendersStyles()
+    {
+        var text = new ChatText().Bold("Done").Plain(" ").Code("/help").Plain(" ").Link("video", new Uri("https://example.com/v.mp4"));
+
+        Assert.Equal("**Done** `/help` [video](https://example.com/v.mp4)", DiscordMarkdown.Render(text));
+    }
+
+    [Fact]
+    public void Markdown_CapsAtDiscordLimit()
+    {
+        var rendered = DiscordMarkdown.Render(ChatText.Of(new string('a', 3000)));
+
+        Assert.Equal(DiscordMarkdown.MaxContentLength, rendered.Length);
+        Assert.EndsWith("…", rendered);
+    }
+
+    [Fact]
+    public void Interaction_Generate_BecomesCommandWithTarget()
+    {
+        var interaction = DiscordInteraction.Parse(Interaction(2, """{"name":"generate","options":[{"name":"prompt","type":3,"value":"a fox"}]}"""), Received)!;
+
+        var command = Assert.IsType<GenerateCommand>(interaction.ToCommand());
+        Assert.Equal("a fox", command.Prompt);
+        Assert.Equal("discord:1300", command.RequestKey);
+        Assert.Equal("discord:900", command.User.Key);
+        Assert.Equal("Alice", command.User.DisplayName);
+        Assert.Equal("555", command.Target.ChatId);
+        Assert.Equal("tok", command.Target.InteractionToken);
+        Assert.Equal(Received.AddMinutes(15), command.Target.InteractionExpiresAt);
+        Assert.Equal(26_214_400, command.Target.UploadLimit);
+    }
+
+    [Fact]
+    public void Interaction_CancelButton_BecomesCancelCommand()
+    {
+        var interaction = DiscordInteraction.Parse(Interaction(3, """{"custom_id":"cancel:42","component_type":2}"""), Received)!;
+
+        Assert.Equal(42, Assert.IsType<CancelCommand>(interaction.ToCommand()).JobId);
+    }
+
+    [Fact]
+    public void Interaction_Autocomplete_IsIgnored()
+    {
+        Assert.Null(DiscordInteraction.Parse(Interaction(4, """{"name":"generate"}"""), Received));
+    }
+
+    [Fact]
+    public void Interaction_ManageServerMember_IsModerator()
+    {
+        var interaction = DiscordInteraction.Parse(Interaction(2, """{"name":"quota"}""", memberPermissions: "32"), Received)!;
+
+        Assert.True(interaction.User.IsChatModerator);
+    }
+
+    [Fact]
+    public void Permissions_MissingAttachFiles_AreNamed()
+    {
+        var granted = DiscordPermissions.ViewChannel | DiscordPermissions.SendMessages | DiscordPermissions.ReadMessageHistory;
+
+        Assert.Equal(["Attach Files"], DiscordPermissions.MissingForDelivery(granted, inThread: false));
+    }
+
+    [Fact]
+    public void Permissions_Thread_NeedsThreadSending()
+    {
+        var granted = DiscordPermissions.ViewChannel | DiscordPermissions.SendMessages | DiscordPermissions.AttachFiles | DiscordPermissions.ReadMessageHistory;
+
+        Assert.Equal(["Send Messages in Threads"], DiscordPermissions.MissingForDelivery(granted, inThread: true));
+    }
+
+    [Fact]
+    public void Permissions_Administrator_HasAll()
+    {
+        Assert.Empty(DiscordPermissions.MissingForDelivery(DiscordPermissions.Administrator, inThread: false));
+    }
+
+    [Fact]
+    public void Commands_DiscordExtraFields_AreNotAChange()
+    {
+        var desired = JsonNode.Parse("""[{"name":"help","type":1,"description":"Help"},{"name":"generate","type":1,"description":"Make","options":[{"type":3,"name":"prompt","description":"What","required":true,"max_length":1000}]}]""")!.AsArray();
+        var registered = JsonNode.Parse("""[{"id":"1","application_id":"2","version":"3","default_member_permissions":null,"name":"generate","type":1,"description":"Make","options":[{"type":3,"name":"prompt","description":"What","required":true,"max_length":1000}]},{"id":"4","name":"help","type":1,"description":"Help"}]""")!.AsArray();
+
+        Assert.Equal(DiscordCommands.Normalize(desired), DiscordCommands.Normalize(registered));
+    }
+
+    [Fact]
+    public void Commands_ChangedLimit_IsAChange()
+    {
+        var desired = JsonNode.Parse("""[{"name":"generate","type":1,"description":"Make","options":[{"type":3,"name":"prompt","description":"What","required":true,"max_length":500}]}]""")!.AsArray();
+        var registered = JsonNode.Parse("""[{"name":"generate","type":1,"description":"Make","options":[{"type":3,"name":"prompt","description":"What","required":true,"max_length":1000}]}]""")!.AsArray();
+
+        Assert.NotEqual(DiscordCommands.Normalize(desired), DiscordCommands.Normalize(registered));
+    }
+
+    private static JsonElement Interaction(int type, string data, string memberPermissions = "0") =>
+        JsonDocument.Parse($$"""
+            {"id":"1300","application_id":"12","type":{{type}},"token":"tok","guild_id":"11","channel_id":"555",
+             "channel":{"id":"555","type":0},
+             "member":{"user":{"id":"900","username":"alice","global_name":"Alice"},"permissions":"{{memberPermissions}}"},
+             "app_permissions":"2248473465835073","attachment_size_limit":26214400,"data":{{data}}}
+            """).RootElement;
+}
