@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Discord;
 
 /// <summary>
-/// Runs the gateway connection and handles interactions on a pool of workers. The receive loop only enqueues;
-/// a worker's first step for every interaction is the deferred response, before any database or RunPod work,
-/// so Discord's 3-second deadline is met however busy the bot is.
+/// Runs the gateway connection and handles interactions in two stages. The receive loop only enqueues. A pool
+/// of deferring workers sends each interaction's deferred response and nothing else, so a burst of commands
+/// never waits behind database or RunPod work and Discord's 3-second deadline is met; a second pool then
+/// carries out the commands.
 /// </summary>
 internal sealed partial class DiscordBotService(
     DiscordGatewayClient gateway,
@@ -22,16 +23,19 @@ internal sealed partial class DiscordBotService(
     FatalErrors fatalErrors,
     ILogger<DiscordBotService> logger) : BackgroundService
 {
-    private const int Workers = 8;
+    private const int DeferringWorkers = 16;
+    private const int HandlingWorkers = 8;
     private const int Ephemeral = 1 << 6;
 
     private readonly Channel<GatewayDispatch> _interactions = Channel.CreateUnbounded<GatewayDispatch>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<DiscordInteraction> _deferred = Channel.CreateUnbounded<DiscordInteraction>();
     private int _commandsRegistered;
     private Task _registration = Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync, CancellationToken.None)).ToArray();
+        var deferring = Enumerable.Range(0, DeferringWorkers).Select(_ => Task.Run(DeferAllAsync, CancellationToken.None)).ToArray();
+        var handling = Enumerable.Range(0, HandlingWorkers).Select(_ => Task.Run(HandleAllAsync, CancellationToken.None)).ToArray();
         try
         {
             await gateway.RunAsync(dispatch => OnDispatch(dispatch, stoppingToken), stoppingToken);
@@ -43,7 +47,9 @@ internal sealed partial class DiscordBotService(
         finally
         {
             _interactions.Writer.TryComplete();
-            await Task.WhenAll(workers);
+            await Task.WhenAll(deferring);
+            _deferred.Writer.TryComplete();
+            await Task.WhenAll(handling);
             await _registration;
         }
     }
@@ -83,22 +89,23 @@ internal sealed partial class DiscordBotService(
         }
     }
 
-    private async Task WorkAsync()
+    private async Task DeferAllAsync()
     {
         // Interactions already received are finished even while stopping, so a deferred response is never left "thinking".
         await foreach (var dispatch in _interactions.Reader.ReadAllAsync(CancellationToken.None))
         {
             var interaction = DiscordInteraction.Parse(dispatch.Data, dispatch.ReceivedAt);
-            if (interaction is null)
+            if (interaction is not null && await DeferAsync(interaction))
             {
-                continue;
+                _deferred.Writer.TryWrite(interaction);
             }
+        }
+    }
 
-            if (!await DeferAsync(interaction))
-            {
-                continue;
-            }
-
+    private async Task HandleAllAsync()
+    {
+        await foreach (var interaction in _deferred.Reader.ReadAllAsync(CancellationToken.None))
+        {
             try
             {
                 await HandleAsync(interaction);
