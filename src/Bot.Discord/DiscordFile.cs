@@ -12,7 +12,7 @@ public sealed record DiscordMessage(string Id, string ChannelId);
 /// <summary>The bot's identity, from <c>GET /users/@me</c> or the READY event.</summary>
 public sealed record DiscordUser(string Id, string Username);
 
-/// <summary>The answer to <c>GET /gateway/bot</c>.</summary>
+/// <summary>The response to <c>GET /gateway/bot</c>.</summary>
 /// <param name="Url">The WebSocket URL to connect to.</param>
 /// <param name="Shards">The shard count Discord recommends.</param>
 /// <param name="SessionStartLimit">The identify budget.</param>

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace Bot.Discord;
 
 /// <summary>
-/// A Discord gateway connection for one shard: it identifies, heartbeats, detects zombie connections, resumes
-/// after drops and op 7, identifies again after op 9 or a failed resume, respects the identify budget, and
-/// stops on the close codes after which reconnecting cannot help.
+/// A Discord gateway connection for one shard. It identifies, heartbeats and detects zombie connections. It
+/// resumes after drops and op 7, and identifies again after op 9 or a failed resume, within the identify
+/// budget. It stops on the close codes after which reconnecting cannot help.
 /// </summary>
 public sealed partial class DiscordGatewayClient(
     DiscordRestClient rest,
@@ -101,7 +101,7 @@ public sealed partial class DiscordGatewayClient(
 
     public void Dispose() => _sendLock.Dispose();
 
-    /// <summary>Runs one WebSocket connection from connect to close, and says how it ended.</summary>
+    /// <summary>Runs one WebSocket connection from connect to close, and returns how it ended.</summary>
     private async Task<ConnectionEnd> ConnectAsync(Func<GatewayDispatch, ValueTask> onDispatch, CancellationToken cancellationToken)
     {
         var resume = _sessionId is not null && _resumeUrl is not null;

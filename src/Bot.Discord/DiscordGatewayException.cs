@@ -2,7 +2,7 @@ namespace Bot.Discord;
 
 /// <summary>
 /// The gateway closed with a code after which reconnecting cannot help (4004 and 4010 to 4014), or the token
-/// was rejected; the message names the cause and what to change.
+/// was rejected. The message names the cause and what to change.
 /// </summary>
 public sealed class DiscordGatewayException : Exception
 {

@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 namespace Bot.Discord;
 
 /// <summary>
-/// Follows Discord's rate-limit headers: it learns which bucket each route uses, holds a request while its
+/// Follows Discord's rate-limit headers: it learns which bucket each route uses, delays a request while its
 /// bucket has no requests left until the bucket resets, and pauses every request after a global 429.
 /// Requests in one bucket go one at a time, so the remaining count is never raced.
 /// </summary>

@@ -10,7 +10,7 @@ namespace Bot.Discord;
 /// <summary>
 /// Runs the gateway connection and handles interactions in two stages. The receive loop only enqueues. A pool
 /// of deferring workers sends each interaction's deferred response and nothing else, so a burst of commands
-/// never waits behind database or RunPod work and Discord's 3-second deadline is met; a second pool then
+/// never waits behind database or RunPod work and meets Discord's 3-second deadline. A second pool then
 /// carries out the commands.
 /// </summary>
 internal sealed partial class DiscordBotService(

@@ -8,7 +8,7 @@ namespace Bot.Discord;
 
 /// <summary>
 /// The Discord port. While the interaction token works (15 minutes, less a margin), the status is the
-/// interaction's original response and the video a follow-up; after that, both go through the channel with
+/// interaction's original response and the video a follow-up. After that, both go through the channel with
 /// the bot token, replying to the status message. Every message suppresses mentions, so a prompt that
 /// contains <c>@everyone</c> pings nobody.
 /// </summary>
@@ -61,7 +61,7 @@ internal sealed partial class DiscordChatPort(
         return message.Id;
     }
 
-    /// <summary>Sends a note only the user who pressed a button sees.</summary>
+    /// <summary>Sends an ephemeral note, visible only to the user who pressed a button.</summary>
     public async Task SendPrivateNoteAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken)
     {
         var applicationId = await application.GetIdAsync(cancellationToken);
