@@ -8,6 +8,7 @@ using Bot.RunPod;
 using Bot.Storage;
 using Bot.Telegram;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,10 +19,22 @@ return await BotCommandLine.InvokeAsync(args);
 /// <summary>The bot's host: every feature registers itself here, in the order its background services start.</summary>
 public static partial class Program
 {
+    private static readonly Dictionary<string, string?> QuietLogging = new()
+    {
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
+    };
+
     /// <summary>Creates the host builder for one mode, with optional settings that override every other source.</summary>
     public static HostApplicationBuilder CreateBuilder(BotMode mode, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+
+        // Every SQL command, HTTP call and retry attempt would otherwise be logged at Information; the bot logs
+        // its own steps. These defaults come first, so appsettings.json and environment variables override them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietLogging });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -34,10 +47,8 @@ public static partial class Program
             console.UseUtcTimestamp = true;
         });
 
-        // Every SQL command and HTTP call would otherwise be logged at Information; the bot logs its own steps.
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // An upload under way gets JobDeliverer.ShutdownGrace to finish when the bot stops; this leaves time to record it.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = JobDeliverer.ShutdownGrace + TimeSpan.FromSeconds(15));
 
         var configuration = builder.Configuration;
         builder.Services.AddSingleton(TimeProvider.System);

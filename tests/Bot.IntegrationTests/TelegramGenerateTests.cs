@@ -92,9 +92,41 @@ public sealed class TelegramGenerateTests : BotTestBase
         var rejection = await ReplyToAsync(Chat, second);
         await VideoAsync(Chat);
 
-        Assert.Contains("used all 1 videos", rejection.Text);
+        Assert.Contains("used all 1 video of", rejection.Text);
         Assert.Contains("resets in", rejection.Text);
         Assert.Equal(1, RunPod.RunCalls);
+    }
+
+    [Fact]
+    public async Task QueuedJob_StartsWhenSlotFrees()
+    {
+        await StartBotAsync();
+
+        Telegram.SendUserMessage(Chat, User, "/generate a cat");
+        Telegram.SendUserMessage(Chat, User, "/generate a dog");
+
+        // One job per user runs at a time; the second starts when the first leaves RunPod, not at the next
+        // idle check of the dispatcher 30 seconds later.
+        await Eventually.WaitUntilAsync(
+            () => Telegram.MessagesTo(Chat).Count(m => m.Method == "sendVideo") == 2,
+            "both videos",
+            TimeSpan.FromSeconds(20));
+        Assert.Equal(2, RunPod.RunCalls);
+    }
+
+    [Fact]
+    public async Task OneChat_RepliesInOrder()
+    {
+        RunPod.Behavior.RunTime = TimeSpan.FromSeconds(30);
+        await StartBotAsync();
+
+        var generate = Telegram.SendUserMessage(Chat, User, "/generate a cat");
+        var quota = Telegram.SendUserMessage(Chat, User, "/quota");
+        var status = await ReplyToAsync(Chat, generate);
+        var quotaReply = await ReplyToAsync(Chat, quota);
+
+        Assert.True(status.MessageId < quotaReply.MessageId, "The /quota reply overtook the /generate before it.");
+        Assert.Contains("in progress: 1", quotaReply.Text);
     }
 
     [Fact]

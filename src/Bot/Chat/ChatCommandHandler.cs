@@ -15,6 +15,7 @@ namespace Bot.Chat;
 public sealed class ChatCommandHandler(
     JobAcceptor acceptor,
     JobCanceller canceller,
+    StatusReporter reporter,
     QuotaLedger ledger,
     IDbContextFactory<BotDbContext> contextFactory,
     IOptionsMonitor<GenerationOptions> generationOptions,
@@ -47,6 +48,12 @@ public sealed class ChatCommandHandler(
     private async Task<ChatText?> GenerateAsync(GenerateCommand command, CancellationToken cancellationToken)
     {
         var outcome = await acceptor.AcceptAsync(command, cancellationToken);
+        if (outcome.Job is { } job)
+        {
+            // The status message is the answer; the chat's next command waits for it, so answers keep their order.
+            await reporter.WhenFirstShownAsync(job.Id);
+        }
+
         var maxLength = generationOptions.CurrentValue.MaxPromptLength;
         return outcome.Result switch
         {
@@ -74,7 +81,7 @@ public sealed class ChatCommandHandler(
             return ChatText.Of("Video generation is turned off for users on this bot.");
         }
 
-        var text = new ChatText().Plain($"You have used all {usage.Allowance} videos of your {PeriodName()} allowance");
+        var text = new ChatText().Plain($"You have used all {Videos(usage.Allowance)} of your {PeriodName()} allowance");
         if (usage.Reserved > 0)
         {
             text.Plain($" ({usage.Reserved} still in progress; any that fail are given back)");
@@ -89,7 +96,7 @@ public sealed class ChatCommandHandler(
         var usage = await ledger.GetUsageAsync(context, user, cancellationToken);
         var now = time.GetUtcNow();
 
-        var text = new ChatText().Bold("Your allowance: ").Plain($"{usage.Allowance} videos per {PeriodUnit()}.\n");
+        var text = new ChatText().Bold("Your allowance: ").Plain($"{Videos(usage.Allowance)} per {PeriodUnit()}.\n");
         text.Plain($"Received: {usage.Charged} · in progress: {usage.Reserved} · left: {usage.Remaining}\n");
         text.Plain($"Resets at {FormatTime(usage.ResetsAt)} (in {StatusText.Duration(usage.ResetsAt - now)}).");
         return text;
@@ -110,9 +117,11 @@ public sealed class ChatCommandHandler(
             .Code($"/generate {ExamplePrompt}").Plain("\n")
             .Code("/quota").Plain(" shows how many videos you have left\n")
             .Code("/help").Plain(" shows this message\n\n")
-            .Plain($"A video takes a few minutes; my status message shows how far it got. You can make {quota.DefaultAllowance} videos per {PeriodUnit()}, ")
+            .Plain($"A video takes a few minutes; my status message shows how far it got. You can make {Videos(quota.DefaultAllowance)} per {PeriodUnit()}, ")
             .Plain("and a video that fails does not count.");
     }
+
+    private static string Videos(int count) => count == 1 ? "1 video" : $"{count} videos";
 
     private string PeriodName() => quotaOptions.CurrentValue.Period switch
     {

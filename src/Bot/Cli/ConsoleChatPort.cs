@@ -34,21 +34,24 @@ internal sealed class ConsoleChatPort(TextWriter output, bool interactive) : ICh
 
     public async Task<string> SendVideoAsync(ChatTarget target, VideoFile video, ChatText caption, CancellationToken cancellationToken)
     {
-        var path = target.ChatId;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
+        var path = Path.GetFullPath(target.ChatId);
 
+        // The video is written next to its destination and then moved, so a failed copy never leaves half a file.
+        var partial = $"{path}.partial";
         try
         {
-            await using var source = video.OpenRead();
-            await using var destination = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-            await source.CopyToAsync(destination, cancellationToken);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await using (var source = video.OpenRead())
+            await using (var destination = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await source.CopyToAsync(destination, cancellationToken);
+            }
+
+            File.Move(partial, path, overwrite: true);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
+            File.Delete(partial);
             throw new ChatSendException(ChatSendFailure.Failed, $"Writing {path} failed: {exception.Message}", exception);
         }
 

@@ -1,3 +1,5 @@
+using Bot.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -10,32 +12,37 @@ internal static class HostStarter
     /// <summary>Starts the host; returns false after printing the errors when the settings are invalid.</summary>
     public static async Task<bool> TryStartAsync(IHost host, TextWriter error, CancellationToken cancellationToken)
     {
-        try
-        {
-            // Validating before the start keeps the host from logging the same errors as a failed start.
-            host.Services.GetService<IStartupValidator>()?.Validate();
-            await host.StartAsync(cancellationToken);
-            return true;
-        }
-        catch (Exception exception) when (ConfigurationErrors(exception) is { Count: > 0 } failures)
+        // Validating before the start keeps the host from logging the same errors as a failed start.
+        var failures = Validate(host.Services);
+        if (failures.Count > 0)
         {
             PrintConfigurationErrors(failures, error);
             return false;
         }
+
+        await host.StartAsync(cancellationToken);
+        return true;
     }
 
-    /// <summary>
-    /// Returns the messages of every invalid setting in <paramref name="exception"/>; several invalid
-    /// sections arrive as an <see cref="AggregateException"/>.
-    /// </summary>
-    public static List<string> ConfigurationErrors(Exception exception) => exception switch
+    /// <summary>Returns one message per invalid setting, the database location included; empty when all are valid.</summary>
+    public static List<string> Validate(IServiceProvider services)
     {
-        OptionsValidationException validation => [.. validation.Failures],
-        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ConfigurationErrors)],
-        _ => [],
-    };
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception exception) when (ConfigurationProblems.Describe(exception) is { Count: > 0 } failures)
+        {
+            return failures;
+        }
 
-    private static void PrintConfigurationErrors(List<string> failures, TextWriter error)
+        var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString(StorageSettings.ConnectionStringName);
+        return DatabaseLocation.FindProblem(string.IsNullOrWhiteSpace(connectionString) ? StorageSettings.DefaultConnectionString : connectionString) is { } problem
+            ? [problem]
+            : [];
+    }
+
+    public static void PrintConfigurationErrors(List<string> failures, TextWriter error)
     {
         error.WriteLine("The configuration is invalid:");
         foreach (var failure in failures)

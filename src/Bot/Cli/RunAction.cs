@@ -13,6 +13,14 @@ internal static class RunAction
     public static async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
         var builder = Program.CreateBuilder(BotMode.Serve);
+        using var host = builder.Build();
+        var failures = HostStarter.Validate(host.Services);
+        if (failures.Count > 0)
+        {
+            HostStarter.PrintConfigurationErrors(failures, Console.Error);
+            return ExitCodes.InvalidConfiguration;
+        }
+
         var telegram = builder.Configuration.GetSection(TelegramOptions.SectionName).Get<TelegramOptions>() ?? new TelegramOptions();
         var discord = builder.Configuration.GetSection(DiscordOptions.SectionName).Get<DiscordOptions>() ?? new DiscordOptions();
         if (!telegram.IsEnabled && !discord.IsEnabled)
@@ -24,13 +32,15 @@ internal static class RunAction
             return ExitCodes.InvalidConfiguration;
         }
 
-        using var host = builder.Build();
-        if (!await HostStarter.TryStartAsync(host, Console.Error, cancellationToken))
+        await host.StartAsync(cancellationToken);
+        await host.WaitForShutdownAsync(cancellationToken);
+        if (host.Services.GetRequiredService<FatalErrors>().Reason is not null)
         {
-            return ExitCodes.InvalidConfiguration;
+            return ExitCodes.Fatal;
         }
 
-        await host.WaitForShutdownAsync(cancellationToken);
-        return host.Services.GetRequiredService<FatalErrors>().Reason is null ? ExitCodes.Success : ExitCodes.Fatal;
+        // A background service that crashed stopped the host; a non-zero code lets a supervisor restart the bot.
+        var crashed = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(service => service.ExecuteTask?.IsFaulted == true);
+        return crashed ? ExitCodes.Failed : ExitCodes.Success;
     }
 }

@@ -17,8 +17,15 @@ internal sealed class OptionsErrors(string section)
     {
         if (value < min || value > max)
         {
-            Add(key, $"must be between {min.ToString("c", CultureInfo.InvariantCulture)} and {max.ToString("c", CultureInfo.InvariantCulture)} (it is {value.ToString("c", CultureInfo.InvariantCulture)}).");
+            Add(key, $"must be between {Format(min)} and {Format(max)} (it is {Format(value)}).");
         }
+    }
+
+    /// <summary>Formats a duration the way settings are written: <c>00:00:02</c>, <c>00:00:00.1</c>, <c>7.00:00:00</c>.</summary>
+    public static string Format(TimeSpan value)
+    {
+        var text = value.ToString(value.Days > 0 ? @"d\.hh\:mm\:ss\.fffffff" : @"hh\:mm\:ss\.fffffff", CultureInfo.InvariantCulture);
+        return text.TrimEnd('0').TrimEnd('.');
     }
 
     public void InRange(string key, long value, long min, long max)

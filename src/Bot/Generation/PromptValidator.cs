@@ -22,7 +22,7 @@ public static class PromptValidator
 {
     /// <summary>
     /// Trims the prompt and turns line breaks and tabs into spaces, then rejects it when it is empty, longer
-    /// than <paramref name="maxLength"/> characters, or contains other control characters.
+    /// than <paramref name="maxLength"/> code points, or contains other control characters.
     /// </summary>
     public static PromptCheck Check(string? raw, int maxLength)
     {
@@ -49,8 +49,8 @@ public static class PromptValidator
             return new PromptCheck(string.Empty, PromptProblem.Empty, 0);
         }
 
-        // Length counts text elements, so an emoji made of several code points counts once, as the user sees it.
-        var length = new System.Globalization.StringInfo(prompt).LengthInTextElements;
+        // Length counts Unicode code points, as the worker does, so no prompt the bot accepts is rejected there.
+        var length = prompt.EnumerateRunes().Count();
         return length > maxLength
             ? new PromptCheck(string.Empty, PromptProblem.TooLong, length)
             : new PromptCheck(prompt, PromptProblem.None, length);

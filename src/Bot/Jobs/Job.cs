@@ -29,7 +29,7 @@ public enum JobState
     /// <summary>RunPod reported <c>TIMED_OUT</c>, or the bot's own deadline passed; the reservation was released.</summary>
     TimedOut,
 
-    /// <summary>RunPod answered 404 for the job: its time to live or result retention ran out.</summary>
+    /// <summary>RunPod responded 404 for the job: its time to live or result retention ran out.</summary>
     Expired,
 }
 

@@ -17,6 +17,7 @@ internal sealed class JobDeliverer(
     IServiceScopeFactory scopes,
     VideoFetcher fetcher,
     ChatPorts ports,
+    JobScope scope,
     JobSignals signals,
     StatusReporter reporter,
     FatalErrors fatalErrors,
@@ -29,9 +30,13 @@ internal sealed class JobDeliverer(
     private const int CaptionPromptLength = 200;
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
 
-    // An upload that is under way when the bot stops is allowed to finish within this time, so the video
-    // arrives and is recorded instead of being cut off halfway.
+    // One delivery, download and upload together, may take this long before it is given up.
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(10);
+
+    // An upload under way when the bot stops gets this long to finish, so the video arrives and is recorded.
+    // It stays below the host's shutdown timeout (set in Program.cs), so an upload cut off at the end is
+    // recorded as not posted and tried again at the next start.
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(45);
 
     /// <summary>
     /// Ends jobs whose upload was cut off by a crash. The chat may already have the video, and posting it again
@@ -39,9 +44,8 @@ internal sealed class JobDeliverer(
     /// </summary>
     protected override async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        var platforms = ports.Platforms.ToList();
         var interrupted = await store.QueryAsync(
-            jobs => jobs.Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt != null && platforms.Contains(j.Platform)),
+            jobs => scope.Filter(jobs).Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt != null),
             cancellationToken);
         foreach (var job in interrupted)
         {
@@ -55,14 +59,15 @@ internal sealed class JobDeliverer(
     protected override async Task<TimeSpan> PassAsync(CancellationToken stoppingToken)
     {
         var now = Time.GetUtcNow();
-        var platforms = ports.Platforms.ToList();
         var due = await store.QueryAsync(
-            jobs => jobs
-                .Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt == null && j.NextCheckAt <= now && platforms.Contains(j.Platform))
+            jobs => scope.Filter(jobs)
+                .Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt == null && j.NextCheckAt <= now)
                 .OrderBy(j => j.NextCheckAt),
             stoppingToken);
 
-        // Deliveries do not take the stopping token: once started, an upload finishes (or times out) on its own.
+        // Deliveries do not take the stopping token at once: an upload under way gets a grace period to finish.
+        using var shutdown = new CancellationTokenSource(Timeout.InfiniteTimeSpan, Time);
+        using var graceOnStop = stoppingToken.Register(() => shutdown.CancelAfter(ShutdownGrace));
         await Parallel.ForEachAsync(
             due,
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelDeliveries },
@@ -70,14 +75,15 @@ internal sealed class JobDeliverer(
             {
                 if (!stoppingToken.IsCancellationRequested)
                 {
-                    using var timeout = new CancellationTokenSource(DeliveryTimeout, Time);
-                    await DeliverAsync(job, timeout.Token);
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token);
+                    timeout.CancelAfter(DeliveryTimeout);
+                    await DeliverAsync(job, new DeliveryTokens(timeout.Token, shutdown.Token));
                 }
             });
 
         var next = await store.QueryAsync(
-            jobs => jobs
-                .Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt == null && platforms.Contains(j.Platform))
+            jobs => scope.Filter(jobs)
+                .Where(j => j.State == JobState.Delivering && j.DeliveryStartedAt == null)
                 .OrderBy(j => j.NextCheckAt)
                 .Select(j => j.NextCheckAt)
                 .Take(1),
@@ -85,8 +91,9 @@ internal sealed class JobDeliverer(
         return next.FirstOrDefault() is { } nextAttempt ? Max(nextAttempt - Time.GetUtcNow(), TimeSpan.Zero) : IdleWait;
     }
 
-    private async Task DeliverAsync(Job job, CancellationToken cancellationToken)
+    private async Task DeliverAsync(Job job, DeliveryTokens tokens)
     {
+        var cancellationToken = tokens.Delivery;
         var output = await FetchOutputAsync(job, cancellationToken);
         if (output is null)
         {
@@ -115,7 +122,7 @@ internal sealed class JobDeliverer(
                     return;
             }
 
-            await PostAsync(job, port, output, fetched, limit, cancellationToken);
+            await PostAsync(job, port, output, fetched, limit, tokens);
         }
         finally
         {
@@ -127,8 +134,9 @@ internal sealed class JobDeliverer(
     }
 
     /// <summary>Marks the job as being posted, then uploads the video or posts its link, and settles the job.</summary>
-    private async Task PostAsync(Job job, IChatPort port, WorkerVideo output, FetchResult fetched, long limit, CancellationToken cancellationToken)
+    private async Task PostAsync(Job job, IChatPort port, WorkerVideo output, FetchResult fetched, long limit, DeliveryTokens tokens)
     {
+        var cancellationToken = tokens.Delivery;
         var started = await store.UpdateAsync(job, j =>
         {
             j.DeliveryStartedAt = Time.GetUtcNow();
@@ -181,11 +189,24 @@ internal sealed class JobDeliverer(
         {
             await FailPostingAsync(started, exception);
         }
+        catch (OperationCanceledException) when (tokens.Shutdown.IsCancellationRequested)
+        {
+            // The bot is stopping and the upload was cut off before the platform responded, so it is tried again at the next start.
+            JobsLog.UploadAbandoned(logger, started.Id, ShutdownGrace);
+            await DeferAsync(started, "the bot stopped during the upload", retryAfter: TimeSpan.Zero, CancellationToken.None);
+        }
         catch (OperationCanceledException)
         {
             await FinishAsync(started, JobState.Failed, "Posting the video took too long and was stopped.", "delivery timed out", change: null);
         }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await FinishAsync(started, JobState.Failed, "Posting the video failed.", exception.Message, change: null);
+        }
     }
+
+    /// <summary>The tokens of one delivery: its own timeout, and the bot's shutdown after the grace period.</summary>
+    private readonly record struct DeliveryTokens(CancellationToken Delivery, CancellationToken Shutdown);
 
     private Task FailPostingAsync(Job job, ChatSendException exception)
     {
@@ -210,8 +231,8 @@ internal sealed class JobDeliverer(
         JobStatusResponse? status;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            status = await scope.ServiceProvider.GetRequiredService<IRunPodClient>().GetStatusAsync(job.RunPodJobId!, cancellationToken);
+            await using var services = scopes.CreateAsyncScope();
+            status = await services.ServiceProvider.GetRequiredService<IRunPodClient>().GetStatusAsync(job.RunPodJobId!, cancellationToken);
         }
         catch (RunPodException exception) when (exception.Failure == RunPodFailure.Unauthorized)
         {

@@ -1,4 +1,3 @@
-using Bot.Chat;
 using Bot.Hosting;
 using Bot.RunPod;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ namespace Bot.Jobs;
 internal sealed class JobDispatcher(
     JobStore store,
     IServiceScopeFactory scopes,
-    ChatPorts ports,
+    JobScope scope,
     JobSignals signals,
     StatusReporter reporter,
     JobCanceller canceller,
@@ -38,9 +37,8 @@ internal sealed class JobDispatcher(
     /// </summary>
     protected override async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        var platforms = ports.Platforms.ToList();
         var interrupted = await store.QueryAsync(
-            jobs => jobs.Where(j => j.State == JobState.Accepted && j.SubmitStartedAt != null && platforms.Contains(j.Platform)),
+            jobs => scope.Filter(jobs).Where(j => j.State == JobState.Accepted && j.SubmitStartedAt != null),
             cancellationToken);
         foreach (var job in interrupted)
         {
@@ -61,7 +59,6 @@ internal sealed class JobDispatcher(
     protected override async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var settings = runPodOptions.CurrentValue;
-        var platforms = ports.Platforms.ToList();
         var onGpu = await store.QueryAsync(
             jobs => jobs.Where(j => JobStates.OnGpu.Contains(j.State)).Select(j => j.UserKey),
             cancellationToken);
@@ -72,8 +69,8 @@ internal sealed class JobDispatcher(
         }
 
         var waiting = await store.QueryAsync(
-            jobs => jobs
-                .Where(j => j.State == JobState.Accepted && j.SubmitStartedAt == null && platforms.Contains(j.Platform))
+            jobs => scope.Filter(jobs)
+                .Where(j => j.State == JobState.Accepted && j.SubmitStartedAt == null)
                 .OrderBy(j => j.Id)
                 .Take(1000),
             cancellationToken);
@@ -152,8 +149,8 @@ internal sealed class JobDispatcher(
 
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var runPodJobId = await scope.ServiceProvider.GetRequiredService<IRunPodClient>().SubmitAsync(request, cancellationToken);
+            await using var services = scopes.CreateAsyncScope();
+            var runPodJobId = await services.ServiceProvider.GetRequiredService<IRunPodClient>().SubmitAsync(request, cancellationToken);
             var now = Time.GetUtcNow();
             var submitted = await store.UpdateAsync(marked, j =>
             {
@@ -197,7 +194,10 @@ internal sealed class JobDispatcher(
             var reason = exception.Failure == RunPodFailure.Rejected
                 ? "The GPU service rejected the job. The operator can find the details in the bot's log."
                 : "The GPU service did not confirm the job, and it was not sent again in case it was already running. Please try again.";
-            JobsLog.SubmitFailed(logger, exception, marked.Id, exception.Message);
+            var hint = exception.Failure == RunPodFailure.Unknown
+                ? ". RunPod may have created the job anyway; check the endpoint's requests in the RunPod console for an orphaned job."
+                : string.Empty;
+            JobsLog.SubmitFailed(logger, exception, marked.Id, exception.Message, hint);
             var failed = await store.FinishAsync(marked, JobState.Failed, reason, change: null, CancellationToken.None);
             if (failed is not null)
             {

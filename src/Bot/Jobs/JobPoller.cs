@@ -1,4 +1,3 @@
-using Bot.Chat;
 using Bot.Hosting;
 using Bot.RunPod;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ namespace Bot.Jobs;
 internal sealed class JobPoller(
     JobStore store,
     IServiceScopeFactory scopes,
-    ChatPorts ports,
+    JobScope scope,
     JobSignals signals,
     StatusReporter reporter,
     FatalErrors fatalErrors,
@@ -29,10 +28,9 @@ internal sealed class JobPoller(
     protected override async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
-        var platforms = ports.Platforms.ToList();
 
         var overdue = await store.QueryAsync(
-            jobs => jobs.Where(j => JobStates.Unfinished.Contains(j.State) && j.Deadline <= now && platforms.Contains(j.Platform)),
+            jobs => scope.Filter(jobs).Where(j => JobStates.Unfinished.Contains(j.State) && j.Deadline <= now),
             cancellationToken);
         foreach (var job in overdue)
         {
@@ -40,8 +38,8 @@ internal sealed class JobPoller(
         }
 
         var due = await store.QueryAsync(
-            jobs => jobs
-                .Where(j => JobStates.OnGpu.Contains(j.State) && j.NextCheckAt <= now && platforms.Contains(j.Platform))
+            jobs => scope.Filter(jobs)
+                .Where(j => JobStates.OnGpu.Contains(j.State) && j.NextCheckAt <= now)
                 .OrderBy(j => j.NextCheckAt),
             cancellationToken);
 
@@ -51,8 +49,8 @@ internal sealed class JobPoller(
             async (job, token) => await CheckAsync(job, token));
 
         var next = await store.QueryAsync(
-            jobs => jobs
-                .Where(j => JobStates.OnGpu.Contains(j.State) && platforms.Contains(j.Platform))
+            jobs => scope.Filter(jobs)
+                .Where(j => JobStates.OnGpu.Contains(j.State))
                 .OrderBy(j => j.NextCheckAt)
                 .Select(j => j.NextCheckAt)
                 .Take(1),
@@ -67,8 +65,8 @@ internal sealed class JobPoller(
         JobStatusResponse? status;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            status = await scope.ServiceProvider.GetRequiredService<IRunPodClient>().GetStatusAsync(job.RunPodJobId!, cancellationToken);
+            await using var services = scopes.CreateAsyncScope();
+            status = await services.ServiceProvider.GetRequiredService<IRunPodClient>().GetStatusAsync(job.RunPodJobId!, cancellationToken);
         }
         catch (RunPodException exception) when (exception.Failure == RunPodFailure.Unauthorized)
         {
@@ -200,8 +198,8 @@ internal sealed class JobPoller(
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IRunPodClient>().CancelAsync(runPodJobId, cancellationToken);
+                await using var services = scopes.CreateAsyncScope();
+                await services.ServiceProvider.GetRequiredService<IRunPodClient>().CancelAsync(runPodJobId, cancellationToken);
             }
             catch (RunPodException exception)
             {

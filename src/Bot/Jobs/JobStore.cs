@@ -9,7 +9,7 @@ namespace Bot.Jobs;
 /// a copy that someone else has changed since is dropped, so two workers or a restart can never deliver or
 /// settle a job twice.
 /// </summary>
-public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, WriteGate writeGate, QuotaLedger ledger, TimeProvider time)
+public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, WriteGate writeGate, QuotaLedger ledger, JobSignals signals, TimeProvider time)
 {
     public async Task<Job?> FindAsync(long id, CancellationToken cancellationToken)
     {
@@ -38,8 +38,15 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Wri
             return null;
         }
 
+        var before = stored.State;
         change(stored);
-        return await SaveAsync(context, stored, cancellationToken) ? stored : null;
+        if (!await SaveAsync(context, stored, cancellationToken))
+        {
+            return null;
+        }
+
+        SignalFreedSlot(before, stored.State);
+        return stored;
     }
 
     /// <summary>
@@ -62,6 +69,7 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Wri
             return null;
         }
 
+        var before = stored.State;
         change?.Invoke(stored);
         stored.State = state;
         stored.FailureReason = state == JobState.Delivered ? null : failureReason;
@@ -74,6 +82,7 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Wri
 
         await ledger.SettleAsync(context, stored.Id, charge: state == JobState.Delivered, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        SignalFreedSlot(before, state);
         return stored;
     }
 
@@ -85,6 +94,15 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Wri
         await context.Jobs
             .Where(job => job.Id == jobId)
             .ExecuteUpdateAsync(update => update.SetProperty(job => job.StatusMessageId, messageId), cancellationToken);
+    }
+
+    /// <summary>Wakes the dispatcher when a job leaves RunPod, so the next waiting job goes out at once.</summary>
+    private void SignalFreedSlot(JobState before, JobState after)
+    {
+        if (JobStates.OnGpu.Contains(before) && !JobStates.OnGpu.Contains(after))
+        {
+            signals.Dispatch.Set();
+        }
     }
 
     private static async Task<Job?> LoadAtVersionAsync(BotDbContext context, Job job, CancellationToken cancellationToken)

@@ -11,8 +11,8 @@ internal static partial class JobsLog
     [LoggerMessage(EventId = 211, Level = LogLevel.Warning, Message = "RunPod could not take job {JobId} yet; it stays queued in the bot and is sent again in {RetryIn}: {Reason}")]
     public static partial void SubmitDeferred(ILogger logger, long jobId, TimeSpan retryIn, string reason);
 
-    [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "Job {JobId} failed to submit: {Reason}")]
-    public static partial void SubmitFailed(ILogger logger, Exception exception, long jobId, string reason);
+    [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "Job {JobId} failed to submit: {Reason}{Hint}")]
+    public static partial void SubmitFailed(ILogger logger, Exception exception, long jobId, string reason, string hint);
 
     [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Job {JobId} was interrupted while being sent to RunPod; it is not sent again, because RunPod may already run it. Check the RunPod console for an orphaned job.")]
     public static partial void SubmitInterrupted(ILogger logger, long jobId);
@@ -40,6 +40,9 @@ internal static partial class JobsLog
 
     [LoggerMessage(EventId = 221, Level = LogLevel.Warning, Message = "Job {JobId} was interrupted while its video was being posted; it is not posted again, so no chat gets it twice")]
     public static partial void DeliveryInterrupted(ILogger logger, long jobId);
+
+    [LoggerMessage(EventId = 225, Level = LogLevel.Warning, Message = "The bot stopped while job {JobId} was being posted and the upload did not finish within {Grace}; it is posted at the next start")]
+    public static partial void UploadAbandoned(ILogger logger, long jobId, TimeSpan grace);
 
     [LoggerMessage(EventId = 222, Level = LogLevel.Error, Message = "A pass of the {Loop} loop failed; it runs again in {RetryIn}")]
     public static partial void PassFailed(ILogger logger, Exception exception, string loop, TimeSpan retryIn);

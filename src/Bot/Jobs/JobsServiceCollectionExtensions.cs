@@ -14,6 +14,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<FatalErrors>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobScope>();
         services.AddSingleton<JobAcceptor>();
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<VideoFetcher>();

@@ -43,6 +43,13 @@ public sealed partial class StatusReporter(
         }
     }
 
+    /// <summary>
+    /// Waits until the job's first status message has been sent (or has failed to send), so a command's reply
+    /// is on screen before the next command from the same chat is handled.
+    /// </summary>
+    public Task WhenFirstShownAsync(long jobId) =>
+        _messages.TryGetValue(jobId, out var message) ? message.FirstShown.Task : Task.CompletedTask;
+
     /// <summary>Waits until the job's status message shows the latest published state.</summary>
     public async Task FlushAsync(long jobId)
     {
@@ -65,6 +72,19 @@ public sealed partial class StatusReporter(
     public void Dispose() => _stopping.Dispose();
 
     private async Task PumpAsync(long jobId, StatusMessage message)
+    {
+        try
+        {
+            await ShowLatestAsync(jobId, message);
+        }
+        finally
+        {
+            // Also when stopping, so no command waits for a status that will not be sent.
+            message.FirstShown.TrySetResult();
+        }
+    }
+
+    private async Task ShowLatestAsync(long jobId, StatusMessage message)
     {
         var cancellationToken = _stopping.Token;
         while (!cancellationToken.IsCancellationRequested)
@@ -114,6 +134,8 @@ public sealed partial class StatusReporter(
                 message.LastSentAt = time.GetUtcNow();
             }
 
+            message.FirstShown.TrySetResult();
+
             message.IsFinal |= pending.Job.IsTerminal;
         }
     }
@@ -131,7 +153,7 @@ public sealed partial class StatusReporter(
                 }
                 else
                 {
-                    // The first status message is the answer to the command; a replacement for a deleted one is a new message.
+                    // The first status message is the reply to the command; a replacement for a deleted one is a new message.
                     message.MessageId = message.HasReplied
                         ? await port.SendMessageAsync(job.Target, pending.Text, cancellationToken)
                         : await port.SendReplyAsync(job.Target, pending.Text, cancellationToken);
@@ -195,7 +217,10 @@ public sealed partial class StatusReporter(
     {
         public string? MessageId { get; set; } = messageId;
 
-        /// <summary>Whether the command's answer was sent; after that, a new status message is a further message.</summary>
+        /// <summary>Completes after the first attempt to show the status, whatever its outcome.</summary>
+        public TaskCompletionSource FirstShown { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether the command's reply was sent; after that, a new status message is a further message.</summary>
         public bool HasReplied { get; set; } = messageId is not null;
 
         public PendingStatus? Pending { get; set; }

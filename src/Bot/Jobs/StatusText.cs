@@ -54,19 +54,19 @@ public static class StatusText
                 break;
 
             case JobState.Failed:
-                text.Plain("❌ ").Bold("Failed.").Plain(" ").Plain(job.FailureReason ?? "The job failed.").Plain(QuotaNote);
+                text.Plain("❌ ").Bold("Failed.").Plain(" ").Plain(job.FailureReason ?? "The job failed.").Plain(QuotaNoteFor(job));
                 break;
 
             case JobState.Cancelled:
-                text.Plain("🚫 ").Bold("Cancelled.").Plain(QuotaNote);
+                text.Plain("🚫 ").Bold("Cancelled.").Plain(QuotaNoteFor(job));
                 break;
 
             case JobState.TimedOut:
-                text.Plain("⌛ ").Bold("Timed out.").Plain(" ").Plain(job.FailureReason ?? "The job took too long.").Plain(QuotaNote);
+                text.Plain("⌛ ").Bold("Timed out.").Plain(" ").Plain(job.FailureReason ?? "The job took too long.").Plain(QuotaNoteFor(job));
                 break;
 
             case JobState.Expired:
-                text.Plain("⌛ ").Bold("Expired.").Plain(" ").Plain(job.FailureReason ?? "The GPU service no longer has this job.").Plain(QuotaNote);
+                text.Plain("⌛ ").Bold("Expired.").Plain(" ").Plain(job.FailureReason ?? "The GPU service no longer has this job.").Plain(QuotaNoteFor(job));
                 break;
 
             default:
@@ -81,6 +81,9 @@ public static class StatusText
 
         return text;
     }
+
+    // The command line is not limited by an allowance, so the note would only confuse there.
+    private static string QuotaNoteFor(Job job) => job.Platform == ChatPlatform.Cli ? string.Empty : QuotaNote;
 
     /// <summary>Returns the action of a job's Cancel button, which <see cref="TryParseCancelAction"/> reads back.</summary>
     public static string CancelAction(long jobId) => string.Create(CultureInfo.InvariantCulture, $"cancel:{jobId}");

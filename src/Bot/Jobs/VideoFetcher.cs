@@ -20,7 +20,7 @@ public abstract record FetchResult
     /// <summary>The video is over the upload limit; <paramref name="Bytes"/> is its size when known.</summary>
     public sealed record TooLarge(long? Bytes) : FetchResult;
 
-    /// <summary>The video could not be fetched. <paramref name="Transient"/> says whether trying later may help.</summary>
+    /// <summary>The video could not be fetched. <paramref name="Transient"/> tells whether trying later may help.</summary>
     public sealed record Failed(string Reason, bool Transient) : FetchResult;
 }
 
@@ -28,19 +28,37 @@ public abstract record FetchResult
 /// Fetches a finished video into a temporary file: it streams a URL download or decodes base64 piece by piece,
 /// so the video is never held whole in memory, and it stops as soon as the file exceeds the upload limit.
 /// </summary>
-public sealed class VideoFetcher(IHttpClientFactory httpClientFactory)
+public sealed class VideoFetcher(IHttpClientFactory httpClientFactory) : IDisposable
 {
     public const string HttpClientName = "video-download";
 
     // Base64 is decoded in blocks of this many characters, so only one block is in memory at a time.
     private const int Base64Block = 64 * 1024;
 
-    private static readonly string Folder = Path.Combine(Path.GetTempPath(), "runpod-video-bot");
+    // Each fetcher creates a new folder with a random name, so a folder left by another user or process cannot block it.
+    private readonly Lazy<string> _folder = new(() => Directory.CreateTempSubdirectory("runpod-video-bot-").FullName);
+
+    /// <summary>The folder this process keeps its temporary videos in; it is deleted when the fetcher is disposed.</summary>
+    public string Folder => _folder.Value;
+
+    public void Dispose()
+    {
+        if (_folder.IsValueCreated)
+        {
+            try
+            {
+                Directory.Delete(_folder.Value, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open; the system's temporary folder cleanup takes it later.
+            }
+        }
+    }
 
     /// <summary>Fetches the video; the caller deletes <see cref="VideoFile.Path"/> when done with it.</summary>
     public async Task<FetchResult> FetchAsync(long jobId, WorkerVideo video, long uploadLimit, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Folder);
         var path = Path.Combine(Folder, $"job-{jobId}-{Guid.NewGuid():N}.mp4");
         FetchResult result;
         try
@@ -58,7 +76,7 @@ public sealed class VideoFetcher(IHttpClientFactory httpClientFactory)
         {
             result = new FetchResult.Failed($"downloading the video failed: {exception.Message}", Transient: true);
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             result = new FetchResult.Failed($"saving the video failed: {exception.Message}", Transient: true);
         }

@@ -156,7 +156,7 @@ internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
         };
 
         var message = failure == RunPodFailure.Unauthorized
-            ? $"RunPod responded {(int)status} {status}: the API key in RunPod:ApiKey is wrong or has no access to endpoint RunPod:EndpointId."
+            ? $"RunPod responded {(int)status} {status}: the API key in RunPod:ApiKey is wrong, or has no access to the endpoint in RunPod:EndpointId."
             : $"RunPod responded {(int)status} {status} to {exception.HttpMethod} {exception.Uri?.AbsolutePath}.";
         return new RunPodException(failure, message, exception, status);
     }

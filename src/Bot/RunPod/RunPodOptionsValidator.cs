@@ -15,7 +15,7 @@ internal sealed class RunPodOptionsValidator : IValidateOptions<RunPodOptions>
 
         if (!options.UsesLocalEndpoint && options.EndpointId!.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_'))
         {
-            errors.Add(nameof(options.EndpointId), $"must be the endpoint id from the RunPod console, letters and digits only (it is '{options.EndpointId}').");
+            errors.Add(nameof(options.EndpointId), $"must be the endpoint id from the RunPod console: letters, digits, '-' and '_' (it is '{options.EndpointId}').");
         }
 
         if (!options.BaseUrl.IsAbsoluteUri || options.BaseUrl.Scheme is not ("https" or "http"))

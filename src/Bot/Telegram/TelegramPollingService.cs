@@ -13,7 +13,8 @@ namespace Bot.Telegram;
 
 /// <summary>
 /// Receives updates by long polling and hands each to a pool of workers, so a slow command in one chat never
-/// delays the reply in another. The poll loop itself only enqueues.
+/// delays the reply in another. Each chat always goes to the same worker, so its commands are answered in the
+/// order they were sent. The poll loop itself only enqueues.
 /// </summary>
 internal sealed partial class TelegramPollingService(
     ITelegramBotClient bot,
@@ -24,11 +25,11 @@ internal sealed partial class TelegramPollingService(
     TimeProvider time,
     ILogger<TelegramPollingService> logger) : BackgroundService
 {
-    private const int Workers = 8;
+    private const int Workers = 32;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
 
-    private readonly Channel<Update> _updates = Channel.CreateBounded<Update>(new BoundedChannelOptions(1000) { SingleWriter = true });
+    private readonly Channel<Update>[] _queues = [.. Enumerable.Range(0, Workers).Select(_ => Channel.CreateBounded<Update>(new BoundedChannelOptions(1000) { SingleWriter = true, SingleReader = true }))];
 
     /// <summary>The bot's username, known after <c>getMe</c> at start.</summary>
     public string? Username { get; private set; }
@@ -40,7 +41,7 @@ internal sealed partial class TelegramPollingService(
             return;
         }
 
-        var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync, CancellationToken.None)).ToArray();
+        var workers = _queues.Select(queue => Task.Run(() => WorkAsync(queue.Reader), CancellationToken.None)).ToArray();
         int? offset = null;
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -56,7 +57,7 @@ internal sealed partial class TelegramPollingService(
                 foreach (var update in updates)
                 {
                     offset = update.Id + 1;
-                    await _updates.Writer.WriteAsync(update, stoppingToken);
+                    await QueueOf(update).Writer.WriteAsync(update, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -85,7 +86,11 @@ internal sealed partial class TelegramPollingService(
             }
         }
 
-        _updates.Writer.TryComplete();
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
         await Task.WhenAll(workers);
         await ConfirmAsync(offset);
         LogStopped(logger);
@@ -125,10 +130,16 @@ internal sealed partial class TelegramPollingService(
         return false;
     }
 
-    private async Task WorkAsync()
+    private Channel<Update> QueueOf(Update update)
+    {
+        var chatId = update.Message?.Chat.Id ?? update.CallbackQuery?.Message?.Chat.Id ?? 0;
+        return _queues[(int)((ulong)chatId % Workers)];
+    }
+
+    private async Task WorkAsync(ChannelReader<Update> queue)
     {
         // Updates already taken are finished even while stopping, so an accepted request always gets its reply.
-        await foreach (var update in _updates.Reader.ReadAllAsync(CancellationToken.None))
+        await foreach (var update in queue.ReadAllAsync(CancellationToken.None))
         {
             var command = TelegramUpdateParser.Parse(update, Username ?? string.Empty);
             if (command is null)

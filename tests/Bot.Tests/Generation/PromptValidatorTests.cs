@@ -42,12 +42,15 @@ public sealed class PromptValidatorTests
     }
 
     [Fact]
-    public void Check_EmojiCountsOnce()
+    public void Check_CountsCodePointsAsTheWorkerDoes()
     {
-        // A family emoji is several code points and eleven UTF-16 units, but one character on screen.
-        var check = PromptValidator.Check("👨‍👩‍👧‍👦", 1);
+        // A family emoji is one character on screen, seven code points and eleven UTF-16 units; the worker counts code points.
+        var check = PromptValidator.Check("👨‍👩‍👧‍👦", 7);
+        var tooLong = PromptValidator.Check("👨‍👩‍👧‍👦", 6);
 
         Assert.True(check.IsValid);
+        Assert.Equal(PromptProblem.TooLong, tooLong.Problem);
+        Assert.Equal(7, tooLong.Length);
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed class VideoFetcherTests
     [Fact]
     public async Task Base64_IsDecodedToFile()
     {
-        var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
+        using var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoBase64 = Convert.ToBase64String(Mp4), Width = 640 }, 1_000_000, CancellationToken.None);
 
@@ -28,7 +28,7 @@ public sealed class VideoFetcherTests
     {
         var status = Contract.Deserialize<JobStatusResponse>("status-completed-base64.json");
         var video = WorkerVideo.TryParse(status.Output, out _)!;
-        var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
+        using var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
 
         var result = await fetcher.FetchAsync(1, video, 50_000_000, CancellationToken.None);
 
@@ -40,7 +40,7 @@ public sealed class VideoFetcherTests
     [Fact]
     public async Task Base64_OverLimit_IsTooLargeWithoutDecoding()
     {
-        var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
+        using var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoBase64 = Convert.ToBase64String(Mp4) }, 1000, CancellationToken.None);
 
@@ -50,7 +50,7 @@ public sealed class VideoFetcherTests
     [Fact]
     public async Task Base64_Invalid_Fails()
     {
-        var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
+        using var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoBase64 = "not*base64!" }, 1_000_000, CancellationToken.None);
 
@@ -60,7 +60,7 @@ public sealed class VideoFetcherTests
     [Fact]
     public async Task NotAnMp4_Fails()
     {
-        var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
+        using var fetcher = new VideoFetcher(Substitute.For<IHttpClientFactory>());
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoBase64 = Convert.ToBase64String(new byte[64]) }, 1_000_000, CancellationToken.None);
 
@@ -70,7 +70,7 @@ public sealed class VideoFetcherTests
     [Fact]
     public async Task Url_IsStreamedToFile()
     {
-        var fetcher = new VideoFetcher(Factory(new ByteArrayContent(Mp4)));
+        using var fetcher = new VideoFetcher(Factory(new ByteArrayContent(Mp4)));
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoUrl = new Uri("https://bucket.example/v.mp4") }, 1_000_000, CancellationToken.None);
 
@@ -82,7 +82,7 @@ public sealed class VideoFetcherTests
     [Fact]
     public async Task Url_DeclaredOverLimit_StopsBeforeDownloading()
     {
-        var fetcher = new VideoFetcher(Factory(new ByteArrayContent(Mp4)));
+        using var fetcher = new VideoFetcher(Factory(new ByteArrayContent(Mp4)));
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoUrl = new Uri("https://bucket.example/v.mp4") }, 1000, CancellationToken.None);
 
@@ -94,12 +94,12 @@ public sealed class VideoFetcherTests
     {
         var content = new StreamContent(new MemoryStream(Mp4));
         content.Headers.ContentLength = null;
-        var fetcher = new VideoFetcher(Factory(content));
+        using var fetcher = new VideoFetcher(Factory(content));
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoUrl = new Uri("https://bucket.example/v.mp4") }, 1000, CancellationToken.None);
 
         Assert.IsType<FetchResult.TooLarge>(result);
-        Assert.Empty(Directory.GetFiles(Path.Combine(Path.GetTempPath(), "runpod-video-bot"), "job-1-*"));
+        Assert.Empty(Directory.GetFiles(fetcher.Folder));
     }
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class VideoFetcherTests
     [InlineData(HttpStatusCode.Forbidden, false)]
     public async Task Url_ErrorStatus_Fails(HttpStatusCode status, bool transient)
     {
-        var fetcher = new VideoFetcher(Factory(new ByteArrayContent([]), status));
+        using var fetcher = new VideoFetcher(Factory(new ByteArrayContent([]), status));
 
         var result = await fetcher.FetchAsync(1, new WorkerVideo { VideoUrl = new Uri("https://bucket.example/v.mp4") }, 1000, CancellationToken.None);
 

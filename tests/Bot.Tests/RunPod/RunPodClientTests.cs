@@ -183,6 +183,20 @@ public sealed class RunPodClientTests : IAsyncLifetime
         Assert.Equal(RunPodStatus.Cancelled, status!.Status);
     }
 
+    [Theory]
+    [InlineData("seed", -5L, "seed -5 is out of range")]
+    [InlineData("frame_num", 120L, "frame_num 120 must be 4n+1")]
+    public async Task LocalEndpoint_InvalidInput_FailsLikeTheWorker(string field, long value, string error)
+    {
+        var request = Request() with { Input = field == "seed" ? Request().Input with { Seed = value } : Request().Input with { FrameCount = (int)value } };
+        var id = await Client.SubmitAsync(request, CancellationToken.None);
+
+        var status = await Client.GetStatusAsync(id, CancellationToken.None);
+
+        Assert.Equal(RunPodStatus.Failed, status!.Status);
+        Assert.StartsWith(error, WorkerErrors.Describe(status.Error));
+    }
+
     [Fact]
     public async Task Health_ReturnsWorkerCounts()
     {

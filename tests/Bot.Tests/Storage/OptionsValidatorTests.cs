@@ -52,6 +52,32 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
+    public void Generation_ImageTask_IsRejectedUntilImagesAreSent()
+    {
+        var result = new GenerationOptionsValidator().Validate(null, new GenerationOptions { Task = "i2v-A14B" });
+
+        Assert.Contains(result.Failures!, failure => failure.Contains("only animates an input image"));
+    }
+
+    [Fact]
+    public void Generation_LongNegativePrompt_IsRejected()
+    {
+        var result = new GenerationOptionsValidator().Validate(null, new GenerationOptions { NegativePrompt = new string('x', 2001) });
+
+        Assert.Contains(result.Failures!, failure => failure.StartsWith("Generation:NegativePrompt is 2001 characters long", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("00:00:00", "00:00:00")]
+    [InlineData("00:00:00.1", "00:00:00.1")]
+    [InlineData("00:01:00", "00:01:00")]
+    [InlineData("7.00:00:00", "7.00:00:00")]
+    public void Durations_AreShownAsWritten(string value, string expected)
+    {
+        Assert.Equal(expected, Bot.Configuration.OptionsErrors.Format(TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public void Generation_UnknownTask_IsRejected()
     {
         var result = new GenerationOptionsValidator().Validate(null, new GenerationOptions { Task = "t2v-1.3B" });

@@ -24,7 +24,7 @@ public sealed class TestPipeline : IDisposable
 
         Quotas = new TestOptions<QuotaOptions>(new QuotaOptions { DefaultAllowance = allowance });
         Ledger = new QuotaLedger(Quotas, Time);
-        Store = new JobStore(Database.Factory, Gate, Ledger, Time);
+        Store = new JobStore(Database.Factory, Gate, Ledger, Signals, Time);
         Ports = new ChatPorts([Port]);
         Reporter = new StatusReporter(Ports, Store, Time, NullLogger<StatusReporter>.Instance);
         Acceptor = CreateAcceptor(Gate);

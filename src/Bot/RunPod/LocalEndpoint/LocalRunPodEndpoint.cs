@@ -24,6 +24,9 @@ public sealed class LocalRunPodEndpoint : IAsyncDisposable
 
     private const int DenoisingSteps = 50;
 
+    // The worker's limit for a prompt, in code points.
+    private const int MaxPromptLength = 2000;
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private readonly WebApplication _app;
@@ -121,7 +124,9 @@ public sealed class LocalRunPodEndpoint : IAsyncDisposable
             return Results.Json(new { error = "The request needs an input object with a prompt." }, JsonOptions, statusCode: 400);
         }
 
-        var seed = input["seed"]?.GetValue<long>() ?? Random.Shared.NextInt64(0, int.MaxValue);
+        // Invalid input fails the job the way the worker does: RunPod accepts it, and the job ends FAILED.
+        var inputError = Validate(input);
+        var seed = input["seed"] is JsonValue seedValue && seedValue.TryGetValue<long>(out var requested) ? requested : Random.Shared.NextInt64(0, int.MaxValue);
         var job = new LocalJob(
             $"{Guid.NewGuid()}-u1",
             sequence,
@@ -129,8 +134,8 @@ public sealed class LocalRunPodEndpoint : IAsyncDisposable
             seed,
             _time.GetUtcNow(),
             Behavior.QueueTime,
-            Behavior.RunTime,
-            Behavior.FailureMessage,
+            inputError is null ? Behavior.RunTime : TimeSpan.Zero,
+            inputError ?? Behavior.FailureMessage,
             Behavior.TimeOutJobs,
             Behavior.OutputMode,
             Behavior.VideoOverride ?? _sample);
@@ -142,6 +147,44 @@ public sealed class LocalRunPodEndpoint : IAsyncDisposable
         }
 
         return Results.Json(new { id = job.Id, status = RunPodStatus.InQueue }, JsonOptions);
+    }
+
+    /// <summary>Checks the input as the worker does, with the same limits; returns the worker's kind of error sentence, or null.</summary>
+    private static string? Validate(JsonObject input)
+    {
+        if (input["prompt"] is not JsonValue promptValue || !promptValue.TryGetValue<string>(out var prompt) || string.IsNullOrWhiteSpace(prompt))
+        {
+            return "prompt is missing. Describe the video you want.";
+        }
+
+        var length = prompt.EnumerateRunes().Count();
+        if (length > MaxPromptLength)
+        {
+            return $"prompt is {length} characters long, more than the maximum of {MaxPromptLength}. Shorten it.";
+        }
+
+        var task = input["task"]?.GetValue<string>() ?? Generation.VideoPresets.DefaultTask;
+        if (Generation.VideoPresets.Find(task) is not { } preset)
+        {
+            return $"task {task} is not one this endpoint runs.";
+        }
+
+        if (input["size"]?.GetValue<string>() is { } size && !preset.Sizes.Contains(size))
+        {
+            return $"size {size} is not supported by {task}. Use one of {string.Join(", ", preset.Sizes)}.";
+        }
+
+        if (input["seed"] is JsonValue seed && (!seed.TryGetValue<long>(out var number) || number < 0))
+        {
+            return $"seed {seed} is out of range. Use a whole number from 0 to {long.MaxValue}.";
+        }
+
+        if (input["frame_num"] is JsonValue frames && (!frames.TryGetValue<int>(out var count) || count < 5 || (count - 1) % 4 != 0))
+        {
+            return $"frame_num {frames} must be 4n+1, for example 81 or 121.";
+        }
+
+        return null;
     }
 
     private IResult Status(string id)
@@ -267,27 +310,21 @@ public sealed class LocalRunPodEndpoint : IAsyncDisposable
         return status;
     }
 
-    /// <summary>Builds progress in the contract's shape; the stages follow Wan2.2's order of work.</summary>
+    /// <summary>
+    /// Builds progress in the contract's shape, in Wan2.2's order of work. As with the worker, the percentage
+    /// counts denoising steps: 0 while loading and reading the prompt, 100 while decoding and saving.
+    /// </summary>
     private static JsonObject Progress(double fraction)
     {
-        var percent = (int)Math.Floor(fraction * 100);
-        var (stage, step) = fraction switch
+        var step = (int)Math.Clamp(Math.Floor((fraction - 0.10) / 0.75 * DenoisingSteps), 0, DenoisingSteps);
+        return fraction switch
         {
-            < 0.05 => ("loading", (int?)null),
-            < 0.10 => ("encoding", null),
-            < 0.85 => ("denoising", (int)Math.Floor((fraction - 0.10) / 0.75 * DenoisingSteps)),
-            < 0.95 => ("decoding", null),
-            _ => ("uploading", null),
+            < 0.05 => new JsonObject { ["stage"] = "loading", ["percent"] = 0 },
+            < 0.10 => new JsonObject { ["stage"] = "encoding", ["percent"] = 0 },
+            < 0.85 => new JsonObject { ["stage"] = "denoising", ["percent"] = step * 100 / DenoisingSteps, ["step"] = step, ["steps"] = DenoisingSteps },
+            < 0.95 => new JsonObject { ["stage"] = "decoding", ["percent"] = 100 },
+            _ => new JsonObject { ["stage"] = "uploading", ["percent"] = 100 },
         };
-
-        var progress = new JsonObject { ["stage"] = stage, ["percent"] = percent };
-        if (step is not null)
-        {
-            progress["step"] = step;
-            progress["steps"] = DenoisingSteps;
-        }
-
-        return progress;
     }
 
     private JsonObject Output(LocalJob job)
