@@ -24,6 +24,10 @@ public sealed class ChatCommandHandler(
 {
     public const string ExamplePrompt = "a red fox running through snow";
 
+    /// <summary>The reply when carrying out a command failed inside the bot, e.g. because the database was unavailable.</summary>
+    public static ChatText InternalErrorText { get; } = ChatText.Of(
+        "Something went wrong on the bot's side, and your command was not carried out. Nothing was counted against your allowance; please try again in a minute.");
+
     /// <summary>Carries out the command and returns the reply, or null when the job's status message is the reply.</summary>
     public async Task<ChatText?> HandleAsync(ChatCommand command, CancellationToken cancellationToken) =>
         command switch

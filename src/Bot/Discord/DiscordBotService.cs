@@ -110,10 +110,15 @@ internal sealed partial class DiscordBotService(
             {
                 await HandleAsync(interaction);
             }
-            catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException
-                or InvalidOperationException or ChatSendException)
+            catch (ChatSendException exception)
             {
                 LogInteractionFailed(logger, exception, interaction.Id, interaction.ChannelId);
+            }
+            catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException
+                or InvalidOperationException)
+            {
+                LogInteractionFailed(logger, exception, interaction.Id, interaction.ChannelId);
+                await TryReplyAsync(interaction, ChatCommandHandler.InternalErrorText);
             }
         }
     }
@@ -162,18 +167,29 @@ internal sealed partial class DiscordBotService(
         }
 
         var reply = await handler.HandleAsync(command, CancellationToken.None);
-        if (reply is null)
+        if (reply is not null)
         {
-            return;
+            await TryReplyAsync(interaction, reply);
         }
+    }
 
-        if (interaction.Kind == DiscordInteractionKind.Button)
+    /// <summary>Replaces the deferred "thinking…" with a reply after a failure, so the user is not left waiting.</summary>
+    private async Task TryReplyAsync(DiscordInteraction interaction, ChatText text)
+    {
+        try
         {
-            await port.SendPrivateNoteAsync(interaction.Target, reply, CancellationToken.None);
+            if (interaction.Kind == DiscordInteractionKind.Button)
+            {
+                await port.SendPrivateNoteAsync(interaction.Target, text, CancellationToken.None);
+            }
+            else
+            {
+                await port.SendReplyAsync(interaction.Target, text, CancellationToken.None);
+            }
         }
-        else
+        catch (ChatSendException exception)
         {
-            await port.SendReplyAsync(interaction.Target, reply, CancellationToken.None);
+            LogInteractionFailed(logger, exception, interaction.Id, interaction.ChannelId);
         }
     }
 

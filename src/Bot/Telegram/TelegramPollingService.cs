@@ -130,6 +130,26 @@ internal sealed partial class TelegramPollingService(
         return false;
     }
 
+    /// <summary>Tells the user a command failed inside the bot, so they are not left waiting for an answer.</summary>
+    private async Task TryReplyAsync(Update update, ChatCommand command, ChatText text)
+    {
+        try
+        {
+            if (update.CallbackQuery is { } callback)
+            {
+                await port.AnswerButtonAsync(callback.Id, text, CancellationToken.None);
+            }
+            else
+            {
+                await port.SendReplyAsync(command.Target, text, CancellationToken.None);
+            }
+        }
+        catch (ChatSendException exception)
+        {
+            LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
+        }
+    }
+
     private Channel<Update> QueueOf(Update update)
     {
         var chatId = update.Message?.Chat.Id ?? update.CallbackQuery?.Message?.Chat.Id ?? 0;
@@ -159,10 +179,15 @@ internal sealed partial class TelegramPollingService(
                     await port.SendReplyAsync(command.Target, reply, CancellationToken.None);
                 }
             }
-            catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException
-                or InvalidOperationException or ChatSendException)
+            catch (ChatSendException exception)
             {
                 LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
+            }
+            catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException
+                or InvalidOperationException)
+            {
+                LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
+                await TryReplyAsync(update, command, ChatCommandHandler.InternalErrorText);
             }
         }
     }
