@@ -3,6 +3,7 @@ using Bot.Cli;
 using Bot.Discord;
 using Bot.Generation;
 using Bot.Jobs;
+using Bot.Moderation;
 using Bot.Quotas;
 using Bot.RunPod;
 using Bot.Storage;
@@ -55,6 +56,7 @@ public static partial class Program
         builder.Services
             .AddStorage(configuration)
             .AddQuotas(configuration)
+            .AddModeration(configuration)
             .AddGeneration(configuration)
             .AddRunPod(configuration)
             .AddJobs()

@@ -56,8 +56,11 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     /// <summary>When set, every call gets 401, as with a revoked token.</summary>
     public bool RejectToken { get; set; }
 
-    /// <summary>The commands the bot registered with <c>setMyCommands</c>.</summary>
+    /// <summary>The commands the bot registered with <c>setMyCommands</c> for the default scope.</summary>
     public JsonArray? Commands { get; private set; }
+
+    /// <summary>Every <c>setMyCommands</c> call: the scope's type (<c>default</c> when none) and the command names.</summary>
+    public ConcurrentQueue<(string Scope, string[] Commands)> CommandMenus { get; } = new();
 
     public IReadOnlyList<SentMessage> Messages
     {
@@ -243,7 +246,14 @@ public sealed class FakeTelegramServer : IAsyncDisposable
 
     private IResult SetCommands(JsonObject parameters)
     {
-        Commands = parameters["commands"] as JsonArray ?? JsonNode.Parse(parameters["commands"]!.GetValue<string>()) as JsonArray;
+        var commands = parameters["commands"] as JsonArray ?? JsonNode.Parse(parameters["commands"]!.GetValue<string>()) as JsonArray;
+        var scope = parameters["scope"]?["type"]?.GetValue<string>() ?? "default";
+        if (scope == "default")
+        {
+            Commands = commands;
+        }
+
+        CommandMenus.Enqueue((scope, [.. commands!.Select(c => c!["command"]!.GetValue<string>())]));
         return Ok(true);
     }
 

@@ -46,7 +46,8 @@ public sealed class DiscordGenerateTests : BotTestBase
         await Task.Delay(300);
 
         var commands = Discord.CommandWrites.Single().Select(c => c!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["generate", "quota", "help"], commands);
+        Assert.Equal(["generate", "quota", "jobs", "cancel", "help", "mod"], commands);
+        Assert.Equal("32", Discord.CommandWrites.Single()[5]!["default_member_permissions"]!.GetValue<string>());
         Assert.Equal(1000, Discord.CommandWrites.Single()[0]!["options"]![0]!["max_length"]!.GetValue<int>());
     }
 

@@ -39,8 +39,12 @@ public sealed class TelegramGenerateTests : BotTestBase
 
         await Eventually.WaitUntilAsync(() => Telegram.Commands is not null, "setMyCommands");
 
+        await Eventually.WaitUntilAsync(() => Telegram.CommandMenus.Any(menu => menu.Scope == "all_chat_administrators"), "the moderator menu");
+
         var commands = Telegram.Commands!.Select(c => c!["command"]!.GetValue<string>()).ToList();
-        Assert.Equal(["generate", "quota", "help"], commands);
+        Assert.Equal(["generate", "quota", "jobs", "cancel", "help"], commands);
+        var moderatorMenu = Telegram.CommandMenus.Single(menu => menu.Scope == "all_chat_administrators").Commands;
+        Assert.Equal(["generate", "quota", "jobs", "cancel", "help", "ban", "unban", "stats", "pause", "resume", "audit"], moderatorMenu);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bot.Generation;
 using Bot.Jobs;
+using Bot.Moderation;
 using Bot.Quotas;
 using Bot.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,7 @@ public sealed class ChatCommandHandler(
     JobAcceptor acceptor,
     JobCanceller canceller,
     StatusReporter reporter,
+    ModerationService moderation,
     QuotaLedger ledger,
     IDbContextFactory<BotDbContext> contextFactory,
     IOptionsMonitor<GenerationOptions> generationOptions,
@@ -23,6 +25,7 @@ public sealed class ChatCommandHandler(
     TimeProvider time)
 {
     public const string ExamplePrompt = "a red fox running through snow";
+    private const int JobsListed = 10;
 
     /// <summary>The reply when carrying out a command failed inside the bot, e.g. because the database was unavailable.</summary>
     public static ChatText InternalErrorText { get; } = ChatText.Of(
@@ -33,20 +36,14 @@ public sealed class ChatCommandHandler(
         command switch
         {
             GenerateCommand generate => await GenerateAsync(generate, cancellationToken),
+            RerollCommand reroll => await RerollAsync(reroll, cancellationToken),
             ShowQuotaCommand => await QuotaAsync(command.User, cancellationToken),
+            ListJobsCommand list => await ListJobsAsync(list, cancellationToken),
             HelpCommand help => Help(help.IsStart),
             CancelCommand cancel => await CancelAsync(cancel, cancellationToken),
+            ModerateCommand moderate => await moderation.HandleAsync(moderate, cancellationToken),
+            InvalidCommand invalid => ChatText.Of(invalid.Message),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
-        };
-
-    private async Task<ChatText?> CancelAsync(CancelCommand command, CancellationToken cancellationToken) =>
-        await canceller.CancelAsync(command.User, command.JobId, cancellationToken) switch
-        {
-            CancelResult.Cancelled => null,
-            CancelResult.NotOwner => ChatText.Of("Only the person who asked for this video can cancel it."),
-            CancelResult.TooLate => ChatText.Of("The video is already being posted, so it can no longer be cancelled."),
-            CancelResult.NotFound => ChatText.Of($"There is no job #{command.JobId}."),
-            _ => ChatText.Of("This job has already finished."),
         };
 
     private async Task<ChatText?> GenerateAsync(GenerateCommand command, CancellationToken cancellationToken)
@@ -54,7 +51,7 @@ public sealed class ChatCommandHandler(
         var outcome = await acceptor.AcceptAsync(command, cancellationToken);
         if (outcome.Job is { } job)
         {
-            // The status message is the answer; the chat's next command waits for it, so answers keep their order.
+            // The status message is the reply; the chat's next command waits for it, so replies keep their order.
             await reporter.WhenFirstShownAsync(job.Id);
         }
 
@@ -72,9 +69,100 @@ public sealed class ChatCommandHandler(
                 _ => ChatText.Of(
                     "Your description contains control characters (invisible formatting codes). Please retype it as plain text and send it again."),
             },
+            AcceptResult.InvalidRequest => ChatText.Of(outcome.Message!),
+            AcceptResult.Blocked => ChatText.Of("This description is not allowed on this bot, so no video was made and nothing was counted. Please describe something else."),
+            AcceptResult.Paused => new ChatText()
+                .Plain("The moderators have paused video generation for now. Nothing was counted; please try again later.")
+                .Plain(string.IsNullOrWhiteSpace(outcome.Message) ? string.Empty : $"\nTheir message: {outcome.Message}"),
+            AcceptResult.Banned => ChatText.Of("You can't make videos on this bot: a moderator banned you."
+                + (string.IsNullOrWhiteSpace(outcome.Message) ? string.Empty : $" Reason: {outcome.Message}")),
             AcceptResult.QuotaSpent => QuotaSpentText(outcome.Usage!),
             _ => throw new InvalidOperationException($"Unknown accept result {outcome.Result}."),
         };
+    }
+
+    /// <summary>Repeats a delivered video's request with a new seed, as a new job of the user who pressed Re-roll.</summary>
+    private async Task<ChatText?> RerollAsync(RerollCommand command, CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var job = await context.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == command.JobId, cancellationToken);
+        if (job is not { State: JobState.Delivered })
+        {
+            return ChatText.Of("Only a finished video can be re-rolled.");
+        }
+
+        ChatImage? image = null;
+        if (job.ImageUrl is { } url)
+        {
+            image = new ChatImage(new Uri(url), null, "image/*");
+        }
+        else if (job.HasStoredImage)
+        {
+            var stored = await context.JobImages.AsNoTracking().SingleOrDefaultAsync(i => i.JobId == job.Id, cancellationToken);
+            if (stored is null)
+            {
+                return ChatText.Of("This video's image is no longer kept, so it cannot be re-rolled. Send the image again with /generate.");
+            }
+
+            image = new ChatImage(null, stored.Bytes, stored.MediaType);
+        }
+
+        var preset = VideoPresets.Find(job.Task);
+        var aspect = preset is not null && job.Size == preset.PortraitSize ? VideoAspect.Portrait : VideoAspect.Landscape;
+        var generate = new GenerateCommand(
+            command.User,
+            command.Target,
+            job.Prompt,
+            command.RequestKey,
+            NewSeed(job.OutputSeed ?? job.Seed),
+            aspect,
+            job.NegativePrompt,
+            image);
+        return await GenerateAsync(generate, cancellationToken);
+    }
+
+    private async Task<ChatText?> CancelAsync(CancelCommand command, CancellationToken cancellationToken)
+    {
+        var (result, jobId) = await canceller.CancelAsync(command.User, command.JobId, cancellationToken);
+        return result switch
+        {
+            CancelResult.Cancelled when command.JobId is null => ChatText.Of($"Job #{jobId} was cancelled, and it was not counted against your allowance."),
+            CancelResult.Cancelled => null,
+            CancelResult.NotOwner => ChatText.Of("Only the person who asked for this video, or a moderator, can cancel it."),
+            CancelResult.TooLate => ChatText.Of("The video is already being posted, so it can no longer be cancelled."),
+            CancelResult.NotFound when jobId is null => ChatText.Of("You have no unfinished job to cancel."),
+            CancelResult.NotFound => ChatText.Of($"There is no job #{jobId}."),
+            _ => ChatText.Of($"Job #{jobId} has already finished."),
+        };
+    }
+
+    private async Task<ChatText> ListJobsAsync(ListJobsCommand command, CancellationToken cancellationToken)
+    {
+        if (command.Subject is not null && !command.User.IsChatModerator)
+        {
+            return ModerationService.NotModeratorText;
+        }
+
+        var userKey = command.Subject?.Key ?? command.User.Key;
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await context.Jobs.AsNoTracking()
+            .Where(j => j.UserKey == userKey)
+            .OrderByDescending(j => j.Id)
+            .Take(JobsListed)
+            .ToListAsync(cancellationToken);
+        if (jobs.Count == 0)
+        {
+            return ChatText.Of(command.Subject is null ? "You have no jobs yet. Try /generate " + ExamplePrompt : $"{command.Subject} has no jobs.");
+        }
+
+        var now = time.GetUtcNow();
+        var text = new ChatText().Bold(command.Subject is null ? "Your latest jobs" : $"Latest jobs of {command.Subject}").Plain("\n");
+        foreach (var job in jobs)
+        {
+            text.Plain($"#{job.Id} · {StateName(job.State)} · {StatusText.Duration(now - job.CreatedAt)} ago · ").Italic(Trim(job.Prompt, 60)).Plain("\n");
+        }
+
+        return text;
     }
 
     private ChatText QuotaSpentText(QuotaUsage usage)
@@ -82,7 +170,7 @@ public sealed class ChatCommandHandler(
         var now = time.GetUtcNow();
         if (usage.Allowance == 0)
         {
-            return ChatText.Of("Video generation is turned off for users on this bot.");
+            return ChatText.Of("Your allowance on this bot is 0 videos, so you cannot make videos here. Ask a moderator if you think this is a mistake.");
         }
 
         var text = new ChatText().Plain($"You have used all {Videos(usage.Allowance)} of your {PeriodName()} allowance");
@@ -100,7 +188,8 @@ public sealed class ChatCommandHandler(
         var usage = await ledger.GetUsageAsync(context, user, cancellationToken);
         var now = time.GetUtcNow();
 
-        var text = new ChatText().Bold("Your allowance: ").Plain($"{Videos(usage.Allowance)} per {PeriodUnit()}.\n");
+        var text = new ChatText().Bold("Your allowance: ").Plain($"{Videos(usage.Allowance - usage.Granted)} per {PeriodUnit()}");
+        text.Plain(usage.Granted > 0 ? $", plus {usage.Granted} extra this {PeriodUnit()}.\n" : ".\n");
         text.Plain($"Received: {usage.Charged} · in progress: {usage.Reserved} · left: {usage.Remaining}\n");
         text.Plain($"Resets at {FormatTime(usage.ResetsAt)} (in {StatusText.Duration(usage.ResetsAt - now)}).");
         return text;
@@ -119,13 +208,48 @@ public sealed class ChatCommandHandler(
             .Plain("I turn a sentence into a short video.\n\n")
             .Code("/generate <description>").Plain(" makes a video, for example:\n")
             .Code($"/generate {ExamplePrompt}").Plain("\n")
+            .Plain("Options: aspect (landscape or portrait), seed, negative prompt (what to leave out), and an image to animate where the model takes one.\n")
             .Code("/quota").Plain(" shows how many videos you have left\n")
+            .Code("/jobs").Plain(" lists your latest jobs\n")
+            .Code("/cancel [job]").Plain(" cancels a job that has not finished\n")
             .Code("/help").Plain(" shows this message\n\n")
-            .Plain($"A video takes a few minutes; my status message shows how far it got. You can make {Videos(quota.DefaultAllowance)} per {PeriodUnit()}, ")
-            .Plain("and a video that fails does not count.");
+            .Plain($"A video takes a few minutes; my status message shows how far it got and has a Cancel button. You can make {Videos(quota.DefaultAllowance)} per {PeriodUnit()}, ")
+            .Plain("and a video that fails does not count. A finished video has a Re-roll button: the same request with a new seed.\n\n")
+            .Bold("Moderators").Plain(" can also use ")
+            .Code("quota show|set|grant|reset").Plain(", ")
+            .Code("ban").Plain(", ").Code("unban").Plain(", ").Code("jobs <user>").Plain(", ").Code("cancel <job>").Plain(", ")
+            .Code("stats").Plain(", ").Code("pause").Plain(", ").Code("resume").Plain(" and ").Code("audit").Plain(".");
     }
 
+    private static long NewSeed(long? previous)
+    {
+        long seed;
+        do
+        {
+            seed = Random.Shared.NextInt64(0, int.MaxValue);
+        }
+        while (seed == previous);
+
+        return seed;
+    }
+
+    private static string StateName(JobState state) => state switch
+    {
+        JobState.Accepted => "⏳ queued",
+        JobState.Submitted => "⏳ waiting for a GPU",
+        JobState.Running => "🎬 generating",
+        JobState.Delivering => "📤 sending",
+        JobState.Delivered => "✅ delivered",
+        JobState.Failed => "❌ failed",
+        JobState.Cancelled => "🚫 cancelled",
+        JobState.TimedOut => "⌛ timed out",
+        JobState.Expired => "⌛ expired",
+        _ => state.ToString(),
+    };
+
     private static string Videos(int count) => count == 1 ? "1 video" : $"{count} videos";
+
+    private static string Trim(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 
     private string PeriodName() => quotaOptions.CurrentValue.Period switch
     {

@@ -4,6 +4,7 @@ using Bot.Chat;
 using Bot.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Bot.Discord;
 
@@ -21,6 +22,7 @@ internal sealed partial class DiscordBotService(
     DiscordChatPort port,
     ChatCommandHandler handler,
     FatalErrors fatalErrors,
+    IOptionsMonitor<Moderation.ModerationOptions> moderationOptions,
     ILogger<DiscordBotService> logger) : BackgroundService
 {
     private const int DeferringWorkers = 16;
@@ -129,10 +131,11 @@ internal sealed partial class DiscordBotService(
     /// </summary>
     private async Task<bool> DeferAsync(DiscordInteraction interaction)
     {
-        var response = interaction.Kind == DiscordInteractionKind.Button
+        // A Cancel press updates the message it is on; a Re-roll starts a new message, its job's status.
+        var response = interaction.Kind == DiscordInteractionKind.Button && !interaction.Name.StartsWith("reroll:", StringComparison.Ordinal)
             ? new JsonObject { ["type"] = 6 }
             : new JsonObject { ["type"] = 5 };
-        if (interaction.Kind == DiscordInteractionKind.Command && interaction.Name is "quota" or "help")
+        if (interaction.Kind == DiscordInteractionKind.Command && IsPrivate(interaction.Name))
         {
             response["data"] = new JsonObject { ["flags"] = Ephemeral };
         }
@@ -151,14 +154,14 @@ internal sealed partial class DiscordBotService(
 
     private async Task HandleAsync(DiscordInteraction interaction)
     {
-        var command = interaction.ToCommand();
+        var command = interaction.ToCommand(IsModerator(interaction));
         if (command is null)
         {
             await port.SendReplyAsync(interaction.Target, ChatText.Of("This bot does not know that command. Try /help."), CancellationToken.None);
             return;
         }
 
-        if (command is GenerateCommand && interaction.GuildId is not null && interaction.AppPermissions is { } granted
+        if (command is GenerateCommand or RerollCommand && interaction.GuildId is not null && interaction.AppPermissions is { } granted
             && DiscordPermissions.MissingForDelivery(granted, interaction.InThread) is { Count: > 0 } missing)
         {
             // A video takes longer than the interaction token lasts, so the bot must be able to post here itself.
@@ -173,12 +176,29 @@ internal sealed partial class DiscordBotService(
         }
     }
 
+    /// <summary>
+    /// Returns whether the member moderates: Manage Server (or Administrator) when <c>Moderation:DiscordManageServer</c>
+    /// is on, or a user or role id from the settings. It is checked here, on the server side, whoever Discord
+    /// showed the <c>/mod</c> command to.
+    /// </summary>
+    private bool IsModerator(DiscordInteraction interaction)
+    {
+        var settings = moderationOptions.CurrentValue;
+        var managesServer = interaction.MemberPermissions is { } bits
+            && (bits & (DiscordPermissions.Administrator | DiscordPermissions.ManageGuild)) != 0;
+        return (settings.DiscordManageServer && managesServer)
+            || settings.DiscordUserIds.Contains(interaction.User.Id)
+            || interaction.RoleIds.Any(settings.DiscordRoleIds.Contains);
+    }
+
     /// <summary>Replaces the deferred "thinking…" with a reply after a failure, so the user is not left waiting.</summary>
     private async Task TryReplyAsync(DiscordInteraction interaction, ChatText text)
     {
         try
         {
-            if (interaction.Kind == DiscordInteractionKind.Button)
+            // A Cancel press was deferred as an update of its message, so its reply is a private note;
+            // everything else was deferred as a new message, which the reply replaces.
+            if (interaction.Kind == DiscordInteractionKind.Button && !interaction.Name.StartsWith("reroll:", StringComparison.Ordinal))
             {
                 await port.SendPrivateNoteAsync(interaction.Target, text, CancellationToken.None);
             }
@@ -192,6 +212,10 @@ internal sealed partial class DiscordBotService(
             LogInteractionFailed(logger, exception, interaction.Id, interaction.ChannelId);
         }
     }
+
+    /// <summary>Whether the command's reply is for the sender alone: their allowance and jobs, help, and moderator commands.</summary>
+    private static bool IsPrivate(string name) =>
+        name is "quota" or "help" or "jobs" or "cancel" || name.StartsWith("mod ", StringComparison.Ordinal);
 
     private static ChatText MissingPermissionsText(List<string> missing) =>
         new ChatText()

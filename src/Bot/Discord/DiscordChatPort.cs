@@ -26,6 +26,8 @@ internal sealed partial class DiscordChatPort(
     public static readonly TimeSpan TokenMargin = TimeSpan.FromMinutes(2);
 
     private const int Ephemeral = 1 << 6;
+    private const int SecondaryStyle = 2;
+    private const int DangerStyle = 4;
 
     public ChatPlatform Platform => ChatPlatform.Discord;
 
@@ -140,7 +142,7 @@ internal sealed partial class DiscordChatPort(
                     ["components"] = new JsonArray([.. text.Buttons.Select(button => (JsonNode)new JsonObject
                     {
                         ["type"] = 2,
-                        ["style"] = 4,
+                        ["style"] = button.Action.StartsWith("cancel:", StringComparison.Ordinal) ? DangerStyle : SecondaryStyle,
                         ["label"] = button.Label,
                         ["custom_id"] = button.Action,
                     })]),

@@ -19,10 +19,6 @@ internal sealed class GenerationOptionsValidator : IValidateOptions<GenerationOp
             var tasks = string.Join(", ", VideoPresets.All.Select(p => p.Task));
             errors.Add(nameof(options.Task), $"must be one of {tasks} (it is '{options.Task}').");
         }
-        else if (preset.NeedsImage)
-        {
-            errors.Add(nameof(options.Task), $"{preset.Task} only animates an input image, and the bot does not send images yet. Use ti2v-5B or t2v-A14B.");
-        }
         else if (!string.IsNullOrWhiteSpace(options.Size) && !preset.Sizes.Contains(options.Size))
         {
             errors.Add(nameof(options.Size), $"must be one of {string.Join(", ", preset.Sizes)} for task {preset.Task} (it is '{options.Size}').");

@@ -7,13 +7,19 @@ namespace Bot.Generation;
 /// <param name="FrameCount">The task's default number of frames.</param>
 /// <param name="FramesPerSecond">The task's frame rate.</param>
 /// <param name="NeedsImage">Whether the task only animates an input image.</param>
+/// <param name="TakesImage">Whether the task can animate an input image.</param>
 public sealed record VideoPreset(
     string Task,
     string LandscapeSize,
     IReadOnlyList<string> Sizes,
     int FrameCount,
     int FramesPerSecond,
-    bool NeedsImage);
+    bool NeedsImage,
+    bool TakesImage)
+{
+    /// <summary>The portrait size: the landscape size with width and height swapped.</summary>
+    public string PortraitSize => string.Join('*', LandscapeSize.Split('*').Reverse());
+}
 
 /// <summary>The Wan2.2 tasks the worker supports, with the sizes and defaults from their configs.</summary>
 public static class VideoPresets
@@ -26,9 +32,9 @@ public static class VideoPresets
 
     public static IReadOnlyList<VideoPreset> All { get; } =
     [
-        new(DefaultTask, "1280*704", ["1280*704", "704*1280"], 121, 24, NeedsImage: false),
-        new("t2v-A14B", "1280*720", A14BSizes, 81, 16, NeedsImage: false),
-        new("i2v-A14B", "1280*720", A14BSizes, 81, 16, NeedsImage: true),
+        new(DefaultTask, "1280*704", ["1280*704", "704*1280"], 121, 24, NeedsImage: false, TakesImage: true),
+        new("t2v-A14B", "1280*720", A14BSizes, 81, 16, NeedsImage: false, TakesImage: false),
+        new("i2v-A14B", "1280*720", A14BSizes, 81, 16, NeedsImage: true, TakesImage: true),
     ];
 
     public static VideoPreset? Find(string task) =>

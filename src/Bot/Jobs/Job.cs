@@ -77,6 +77,12 @@ public sealed class Job
     /// <summary>The seed the user asked for; the worker picks one when empty.</summary>
     public long? Seed { get; set; }
 
+    /// <summary>The URL of the image to animate, when the user sent one the worker can fetch.</summary>
+    public string? ImageUrl { get; set; }
+
+    /// <summary>Whether the image to animate is stored as a <see cref="JobImage"/>.</summary>
+    public bool HasStoredImage { get; set; }
+
     public JobState State { get; set; }
 
     public string? RunPodJobId { get; set; }

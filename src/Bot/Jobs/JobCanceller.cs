@@ -28,7 +28,24 @@ public sealed partial class JobCanceller(
 {
     private const int MaxAttempts = 3;
 
-    public async Task<CancelResult> CancelAsync(ChatUser user, long jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels the job, or, when <paramref name="jobId"/> is empty, the user's latest unfinished job. Users cancel
+    /// their own jobs; moderators cancel any.
+    /// </summary>
+    public async Task<(CancelResult Result, long? JobId)> CancelAsync(ChatUser user, long? jobId, CancellationToken cancellationToken)
+    {
+        jobId ??= (await store.QueryAsync(
+            jobs => jobs.Where(j => j.UserKey == user.Key && JobStates.Unfinished.Contains(j.State)).OrderByDescending(j => j.Id).Select(j => j.Id).Take(1),
+            cancellationToken)).Cast<long?>().FirstOrDefault();
+        if (jobId is null)
+        {
+            return (CancelResult.NotFound, null);
+        }
+
+        return (await CancelJobAsync(user, jobId.Value, cancellationToken), jobId);
+    }
+
+    private async Task<CancelResult> CancelJobAsync(ChatUser user, long jobId, CancellationToken cancellationToken)
     {
         // A loop moving the job at the same moment makes the first attempt lose the race; the next one reads the new state.
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -39,7 +56,7 @@ public sealed partial class JobCanceller(
                 return CancelResult.NotFound;
             }
 
-            if (job.UserKey != user.Key)
+            if (job.UserKey != user.Key && !user.IsChatModerator)
             {
                 return CancelResult.NotOwner;
             }

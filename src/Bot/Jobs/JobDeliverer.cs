@@ -331,7 +331,7 @@ internal sealed class JobDeliverer(
             facts.Add(string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} s"));
         }
 
-        return text.Plain(string.Join(" · ", facts));
+        return text.Plain(string.Join(" · ", facts)).Button("Re-roll", StatusText.RerollAction(job.Id));
     }
 
     private static ChatText LinkText(Job job, Uri url, long? bytes, long limit) =>

@@ -62,12 +62,6 @@ internal sealed class JobDispatcher(
         var onGpu = await store.QueryAsync(
             jobs => jobs.Where(j => JobStates.OnGpu.Contains(j.State)).Select(j => j.UserKey),
             cancellationToken);
-        var free = settings.MaxInFlightJobs - onGpu.Count;
-        if (free <= 0)
-        {
-            return IdleWait;
-        }
-
         var waiting = await store.QueryAsync(
             jobs => scope.Filter(jobs)
                 .Where(j => j.State == JobState.Accepted && j.SubmitStartedAt == null)
@@ -75,8 +69,16 @@ internal sealed class JobDispatcher(
                 .Take(1000),
             cancellationToken);
 
+        var free = settings.MaxInFlightJobs - onGpu.Count;
+        if (free <= 0)
+        {
+            PublishPositions(waiting);
+            return IdleWait;
+        }
+
         var running = onGpu.GroupBy(user => user, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        foreach (var job in PickInTurn(waiting, running, free, quotaOptions.CurrentValue.MaxConcurrentJobsPerUser))
+        var picked = PickInTurn(waiting, running, free, quotaOptions.CurrentValue.MaxConcurrentJobsPerUser);
+        foreach (var job in picked)
         {
             var deferredFor = await SubmitAsync(job, settings, cancellationToken);
             if (deferredFor is not null)
@@ -85,8 +87,19 @@ internal sealed class JobDispatcher(
             }
         }
 
+        PublishPositions([.. waiting.Except(picked)]);
         _deferrals = 0;
         return IdleWait;
+    }
+
+    /// <summary>Shows each waiting job its place in line; the reporter skips edits whose text did not change.</summary>
+    private void PublishPositions(List<Job> waiting)
+    {
+        var positions = QueuePositions.Compute(waiting);
+        foreach (var job in waiting)
+        {
+            reporter.Publish(job, positions[job.Id]);
+        }
     }
 
     /// <summary>Picks up to <paramref name="free"/> jobs, one per user per round, users who waited longest first.</summary>
@@ -136,6 +149,7 @@ internal sealed class JobDispatcher(
             return null;
         }
 
+        var image = marked.HasStoredImage ? await store.FindImageAsync(marked.Id, cancellationToken) : null;
         var request = new RunRequest(
             new WorkerInput
             {
@@ -144,6 +158,8 @@ internal sealed class JobDispatcher(
                 Task = marked.Task,
                 Size = marked.Size,
                 Seed = marked.Seed,
+                ImageUrl = marked.ImageUrl,
+                ImageBase64 = image is null ? null : Convert.ToBase64String(image.Bytes),
             },
             new RunPolicy((long)settings.ExecutionTimeout.TotalMilliseconds, (long)settings.Ttl.TotalMilliseconds));
 

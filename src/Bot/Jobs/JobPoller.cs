@@ -23,11 +23,21 @@ internal sealed class JobPoller(
     ILogger<JobPoller> logger) : PipelineService("poll", signals.Poll, time, logger)
 {
     private const int MaxParallelChecks = 4;
+
+    // Input images stay this long after their job finished, so the video's Re-roll button can send them again.
+    private static readonly TimeSpan ImageRetention = TimeSpan.FromHours(24);
+    private static readonly TimeSpan ImageCleanupInterval = TimeSpan.FromHours(1);
+    private DateTimeOffset _lastImageCleanup;
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
 
     protected override async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
+        if (now - _lastImageCleanup > ImageCleanupInterval)
+        {
+            _lastImageCleanup = now;
+            await store.DeleteOldImagesAsync(now - ImageRetention, cancellationToken);
+        }
 
         var overdue = await store.QueryAsync(
             jobs => scope.Filter(jobs).Where(j => JobStates.Unfinished.Contains(j.State) && j.Deadline <= now),

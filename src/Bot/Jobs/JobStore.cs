@@ -17,6 +17,27 @@ public sealed class JobStore(IDbContextFactory<BotDbContext> contextFactory, Wri
         return await context.Jobs.AsNoTracking().SingleOrDefaultAsync(job => job.Id == id, cancellationToken);
     }
 
+    public async Task<JobImage?> FindImageAsync(long jobId, CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await context.JobImages.AsNoTracking().SingleOrDefaultAsync(image => image.JobId == jobId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the stored images of jobs that finished before <paramref name="finishedBefore"/>; until then
+    /// they are kept so a Re-roll can send the image again.
+    /// </summary>
+    public async Task<int> DeleteOldImagesAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
+    {
+        using var gate = await writeGate.EnterAsync(cancellationToken);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var old = context.Jobs.Where(job => job.HasStoredImage && job.FinishedAt != null && job.FinishedAt < finishedBefore).Select(job => job.Id);
+        var deleted = await context.JobImages.Where(image => old.Contains(image.JobId)).ExecuteDeleteAsync(cancellationToken);
+        await context.Jobs.Where(job => job.HasStoredImage && job.FinishedAt != null && job.FinishedAt < finishedBefore)
+            .ExecuteUpdateAsync(update => update.SetProperty(job => job.HasStoredImage, false), cancellationToken);
+        return deleted;
+    }
+
     /// <summary>Runs a query over the jobs table and returns untracked copies.</summary>
     public async Task<List<T>> QueryAsync<T>(Func<IQueryable<Job>, IQueryable<T>> query, CancellationToken cancellationToken)
     {

@@ -21,7 +21,8 @@ public sealed partial class StatusReporter(
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Schedules the status message of <paramref name="job"/> to show its current state.</summary>
-    public void Publish(Job job)
+    /// <param name="position">The job's place in line, while it waits in the bot.</param>
+    public void Publish(Job job, int? position = null)
     {
         if (!ports.Platforms.Contains(job.Platform))
         {
@@ -29,7 +30,7 @@ public sealed partial class StatusReporter(
         }
 
         var message = _messages.GetOrAdd(job.Id, _ => new StatusMessage(job.StatusMessageId));
-        var text = StatusText.For(job, time.GetUtcNow());
+        var text = StatusText.For(job, time.GetUtcNow(), position);
         lock (message)
         {
             message.Pending = new PendingStatus(job, text);

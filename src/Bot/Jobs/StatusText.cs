@@ -12,13 +12,15 @@ public static class StatusText
     // A job that waits this long in RunPod's queue is most likely waiting for a worker to start (a cold start).
     private static readonly TimeSpan ColdStartHintAfter = TimeSpan.FromSeconds(45);
 
-    public static ChatText For(Job job, DateTimeOffset now)
+    /// <param name="position">The job's place in the bot's line, while it waits there.</param>
+    public static ChatText For(Job job, DateTimeOffset now, int? position = null)
     {
         var text = new ChatText();
         switch (job.State)
         {
             case JobState.Accepted:
-                text.Plain("⏳ ").Bold("Queued").Plain($" (job #{job.Id}). It goes to the GPU when a slot is free.");
+                text.Plain("⏳ ").Bold("Queued").Plain($" (job #{job.Id})");
+                text.Plain(position is { } place ? $", number {place} in line. It goes to the GPU when a slot is free." : ". It goes to the GPU when a slot is free.");
                 break;
 
             case JobState.Submitted:
@@ -88,11 +90,18 @@ public static class StatusText
     /// <summary>Returns the action of a job's Cancel button, which <see cref="TryParseCancelAction"/> reads back.</summary>
     public static string CancelAction(long jobId) => string.Create(CultureInfo.InvariantCulture, $"cancel:{jobId}");
 
-    public static bool TryParseCancelAction(string action, out long jobId)
+    public static bool TryParseCancelAction(string action, out long jobId) => TryParseAction(action, "cancel:", out jobId);
+
+    /// <summary>Returns the action of a delivered video's Re-roll button.</summary>
+    public static string RerollAction(long jobId) => string.Create(CultureInfo.InvariantCulture, $"reroll:{jobId}");
+
+    public static bool TryParseRerollAction(string action, out long jobId) => TryParseAction(action, "reroll:", out jobId);
+
+    private static bool TryParseAction(string action, string prefix, out long jobId)
     {
         jobId = 0;
-        return action.StartsWith("cancel:", StringComparison.Ordinal)
-            && long.TryParse(action.AsSpan("cancel:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out jobId);
+        return action.StartsWith(prefix, StringComparison.Ordinal)
+            && long.TryParse(action.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out jobId);
     }
 
     /// <summary>Formats a duration the way a person reads it: <c>45 s</c>, <c>3 min 05 s</c>, <c>1 h 02 min</c>.</summary>

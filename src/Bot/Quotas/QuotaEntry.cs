@@ -43,4 +43,10 @@ public sealed class QuotaEntry
 public sealed record QuotaUsage(int Allowance, int Charged, int Reserved, DateTimeOffset ResetsAt)
 {
     public int Remaining => Math.Max(0, Allowance - Charged - Reserved);
+
+    /// <summary>The allowance a moderator set for this user, if any; otherwise the default applies.</summary>
+    public int? OwnAllowance { get; init; }
+
+    /// <summary>Extra videos moderators granted for this period.</summary>
+    public int Granted { get; init; }
 }

@@ -13,24 +13,44 @@ namespace Bot.Quotas;
 public sealed class QuotaLedger(IOptionsMonitor<QuotaOptions> options, TimeProvider time)
 {
     /// <summary>Returns the user's allowance, use and reset time for the current period.</summary>
-    public async Task<QuotaUsage> GetUsageAsync(BotDbContext context, ChatUser user, CancellationToken cancellationToken)
+    public Task<QuotaUsage> GetUsageAsync(BotDbContext context, ChatUser user, CancellationToken cancellationToken) =>
+        GetUsageAsync(context, user.Key, user.Platform, cancellationToken);
+
+    /// <summary>
+    /// Returns a user's allowance (their own or the default, plus this period's grants), use and reset time
+    /// for the current period.
+    /// </summary>
+    public async Task<QuotaUsage> GetUsageAsync(BotDbContext context, string userKey, ChatPlatform platform, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         var now = time.GetUtcNow();
         var periodStart = QuotaPeriods.StartOf(settings.Period, now);
 
         var counts = await context.QuotaEntries
-            .Where(entry => entry.UserKey == user.Key && entry.PeriodStart == periodStart && entry.Status != QuotaEntryStatus.Released)
+            .Where(entry => entry.UserKey == userKey && entry.PeriodStart == periodStart && entry.Status != QuotaEntryStatus.Released)
             .GroupBy(entry => entry.Status)
             .Select(group => new { Status = group.Key, Count = group.Count() })
             .ToListAsync(cancellationToken);
+        var own = await context.Users.Where(u => u.UserKey == userKey).Select(u => u.Allowance).SingleOrDefaultAsync(cancellationToken);
+        var granted = await context.QuotaGrants
+            .Where(g => g.UserKey == userKey && g.PeriodStart == periodStart)
+            .SumAsync(g => g.Videos, cancellationToken);
 
+        // The command line is the operator's own tool, so its jobs are recorded but never limited.
+        var allowance = platform == ChatPlatform.Cli ? int.MaxValue : (own ?? settings.DefaultAllowance) + granted;
         return new QuotaUsage(
-            AllowanceFor(user),
+            allowance,
             counts.Where(c => c.Status == QuotaEntryStatus.Charged).Sum(c => c.Count),
             counts.Where(c => c.Status == QuotaEntryStatus.Reserved).Sum(c => c.Count),
-            QuotaPeriods.EndOf(settings.Period, now));
+            QuotaPeriods.EndOf(settings.Period, now))
+        {
+            OwnAllowance = own,
+            Granted = granted,
+        };
     }
+
+    /// <summary>Returns the start of the current allowance period.</summary>
+    public DateTimeOffset CurrentPeriodStart() => QuotaPeriods.StartOf(options.CurrentValue.Period, time.GetUtcNow());
 
     /// <summary>
     /// Adds a reservation for <paramref name="job"/> when the user has room in the current period. The caller
@@ -66,8 +86,4 @@ public sealed class QuotaLedger(IOptionsMonitor<QuotaOptions> options, TimeProvi
             .Where(entry => entry.JobId == jobId && entry.Status == QuotaEntryStatus.Reserved)
             .ExecuteUpdateAsync(update => update.SetProperty(e => e.Status, status).SetProperty(e => e.SettledAt, now), cancellationToken);
     }
-
-    private int AllowanceFor(ChatUser user) =>
-        // The command line is the operator's own tool, so its jobs are recorded but never limited.
-        user.Platform == ChatPlatform.Cli ? int.MaxValue : options.CurrentValue.DefaultAllowance;
 }

@@ -77,6 +77,7 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
                 caption: TelegramHtml.Render(caption),
                 parseMode: ParseMode.Html,
                 replyParameters: ReplyTo(target),
+                replyMarkup: caption.Buttons.Count > 0 ? Keyboard(caption) : null,
                 duration: video.DurationSeconds is { } seconds ? (int)Math.Ceiling(seconds) : null,
                 width: video.Width,
                 height: video.Height,

@@ -20,6 +20,8 @@ internal sealed partial class TelegramPollingService(
     ITelegramBotClient bot,
     ChatCommandHandler handler,
     TelegramChatPort port,
+    TelegramModerators moderators,
+    IOptionsMonitor<Moderation.ModerationOptions> moderationOptions,
     FatalErrors fatalErrors,
     IOptionsMonitor<TelegramOptions> options,
     TimeProvider time,
@@ -106,7 +108,7 @@ internal sealed partial class TelegramPollingService(
                 var me = await bot.GetMe(cancellationToken);
                 Username = me.Username ?? string.Empty;
                 await bot.DeleteWebhook(dropPendingUpdates: false, cancellationToken: cancellationToken);
-                await bot.SetMyCommands(TelegramCommands.Menu, cancellationToken: cancellationToken);
+                await SetMenusAsync(cancellationToken);
                 LogStarted(logger, Username, me.Id);
                 return true;
             }
@@ -156,19 +158,48 @@ internal sealed partial class TelegramPollingService(
         return _queues[(int)((ulong)chatId % Workers)];
     }
 
+    /// <summary>
+    /// Sets the command menus: the user commands for everyone, and the moderator commands for group
+    /// administrators and in the private chats of the configured moderators. Menus only change what Telegram
+    /// suggests; every moderator command is checked again when it arrives.
+    /// </summary>
+    private async Task SetMenusAsync(CancellationToken cancellationToken)
+    {
+        await bot.SetMyCommands(TelegramCommands.Menu, cancellationToken: cancellationToken);
+        if (moderationOptions.CurrentValue.TelegramChatAdministrators)
+        {
+            await bot.SetMyCommands(TelegramCommands.ModeratorMenu, BotCommandScope.AllChatAdministrators(), cancellationToken: cancellationToken);
+        }
+
+        foreach (var moderatorId in moderationOptions.CurrentValue.TelegramUserIds)
+        {
+            try
+            {
+                await bot.SetMyCommands(TelegramCommands.ModeratorMenu, BotCommandScope.Chat(moderatorId), cancellationToken: cancellationToken);
+            }
+            catch (ApiRequestException exception) when (exception.ErrorCode == 400)
+            {
+                // A moderator who never started a chat with the bot has no private chat yet to put a menu in.
+                LogMenuSkipped(logger, moderatorId, exception.Message);
+            }
+        }
+    }
+
     private async Task WorkAsync(ChannelReader<Update> queue)
     {
         // Updates already taken are finished even while stopping, so an accepted request always gets its reply.
         await foreach (var update in queue.ReadAllAsync(CancellationToken.None))
         {
-            var command = TelegramUpdateParser.Parse(update, Username ?? string.Empty);
-            if (command is null)
+            var parsed = TelegramUpdateParser.Parse(update, Username ?? string.Empty);
+            if (parsed is null)
             {
                 continue;
             }
 
+            var command = parsed.Command;
             try
             {
+                command = await CompleteAsync(update, parsed);
                 var reply = await handler.HandleAsync(command, CancellationToken.None);
                 if (update.CallbackQuery is { } callback)
                 {
@@ -183,6 +214,12 @@ internal sealed partial class TelegramPollingService(
             {
                 LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
             }
+            catch (RequestException exception)
+            {
+                // Downloading the photo failed; the user is told, and no job was made.
+                LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
+                await TryReplyAsync(update, command, ChatText.Of("The image could not be downloaded from Telegram. Please send it again."));
+            }
             catch (Exception exception) when (exception is Microsoft.EntityFrameworkCore.DbUpdateException or Microsoft.Data.Sqlite.SqliteException
                 or InvalidOperationException)
             {
@@ -190,6 +227,43 @@ internal sealed partial class TelegramPollingService(
                 await TryReplyAsync(update, command, ChatCommandHandler.InternalErrorText);
             }
         }
+    }
+
+    /// <summary>
+    /// Adds what the parser cannot know without asking Telegram: whether the sender moderates, and the image
+    /// to animate, downloaded, because a file URL would hand the bot token to the worker.
+    /// </summary>
+    private async Task<ChatCommand> CompleteAsync(Update update, TelegramCommand parsed)
+    {
+        var command = parsed.Command;
+        if (TelegramUpdateParser.NeedsModeratorCheck(command) && await moderators.IsModeratorAsync(update, CancellationToken.None))
+        {
+            command = command with { User = command.User with { IsChatModerator = true } };
+        }
+
+        if (parsed.Photo is { } photo && command is GenerateCommand generate)
+        {
+            var bytes = await DownloadAsync(photo);
+            command = bytes is null
+                ? new InvalidCommand(command.User, command.Target, $"The image is larger than {TelegramUpdateParser.MaxImageBytes / 1_000_000} MB. Send a smaller one.")
+                : generate with { Image = new ChatImage(null, bytes, photo.MediaType) };
+        }
+
+        return command;
+    }
+
+    /// <summary>Downloads a photo with the size cap; returns null when it is over the cap.</summary>
+    private async Task<byte[]?> DownloadAsync(TelegramPhoto photo)
+    {
+        var file = await bot.GetFile(photo.FileId);
+        if (file.FileSize > TelegramUpdateParser.MaxImageBytes || file.FilePath is null)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        await bot.DownloadFile(file.FilePath, buffer);
+        return buffer.Length > TelegramUpdateParser.MaxImageBytes ? null : buffer.ToArray();
     }
 
     /// <summary>
@@ -246,6 +320,9 @@ internal sealed partial class TelegramPollingService(
 
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "Confirming the last Telegram updates failed; they may arrive once more at the next start")]
     private static partial void LogConfirmFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "No moderator menu for Telegram user {UserId}: {Reason}")]
+    private static partial void LogMenuSkipped(ILogger logger, long userId, string reason);
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "Telegram polling stopped")]
     private static partial void LogStopped(ILogger logger);

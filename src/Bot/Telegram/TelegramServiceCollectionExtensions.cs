@@ -42,6 +42,7 @@ public static class TelegramServiceCollectionExtensions
             return new TelegramBotClient(clientOptions, httpClient);
         });
         services.AddSingleton<TelegramChatPort>();
+        services.AddSingleton<TelegramModerators>();
         services.AddSingleton<IChatPort>(provider => provider.GetRequiredService<TelegramChatPort>());
         services.AddHostedService<TelegramPollingService>();
         return services;

@@ -1,23 +1,39 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Bot.Chat;
+using Bot.Jobs;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
 namespace Bot.Telegram;
 
+/// <summary>A parsed update: the command, and the photo to download for it, if any.</summary>
+/// <param name="Photo">The image to animate, as Telegram's file reference; the adapter downloads it.</param>
+public sealed record TelegramCommand(ChatCommand Command, TelegramPhoto? Photo = null);
+
+/// <summary>An image in a Telegram message: a compressed photo or an image sent as a file.</summary>
+public sealed record TelegramPhoto(string FileId, long? Size, string MediaType);
+
 /// <summary>Translates Telegram updates into chat commands.</summary>
-public static class TelegramUpdateParser
+public static partial class TelegramUpdateParser
 {
+    /// <summary>The largest image sent on to the worker: as base64 it must stay under RunPod's 10 MB limit for a job's input.</summary>
+    public const long MaxImageBytes = 7_000_000;
+
+    private const string WhichUser =
+        "Say which user: reply to one of their messages with the command, or give their numeric id. " +
+        "Telegram does not tell bots who an @username is.";
+
     /// <summary>
-    /// Returns the command in a message's text or photo caption, or null when the message contains none for this
-    /// bot. In groups, <c>/generate@OtherBot</c> belongs to another bot and is ignored.
+    /// Returns the command in a message's text or photo caption, or in a pressed button; null when the update
+    /// holds none for this bot. In groups, <c>/generate@OtherBot</c> belongs to another bot and is ignored.
     /// </summary>
     /// <param name="botUsername">This bot's username, without the @.</param>
-    public static ChatCommand? Parse(Update update, string botUsername)
+    public static TelegramCommand? Parse(Update update, string botUsername)
     {
         if (update.CallbackQuery is { } callback)
         {
-            return ParseButton(callback);
+            return ParseButton(callback) is { } pressed ? new TelegramCommand(pressed) : null;
         }
 
         if (update.Message is not { From: { } from } message)
@@ -55,34 +71,209 @@ public static class TelegramUpdateParser
 
         return name.ToLowerInvariant() switch
         {
-            "generate" => new GenerateCommand(user, target, arguments, RequestKey(message)),
-            "quota" => new ShowQuotaCommand(user, target),
-            "help" => new HelpCommand(user, target),
-            "start" => new HelpCommand(user, target, IsStart: true),
-            _ when message.Chat.Type == ChatType.Private => new HelpCommand(user, target),
+            "generate" => ParseGenerate(message, user, target, arguments),
+            "quota" => new TelegramCommand(ParseQuota(message, user, target, arguments)),
+            "jobs" => new TelegramCommand(arguments.Length == 0 && message.ReplyToMessage is null
+                ? new ListJobsCommand(user, target)
+                : Subject(message, arguments, out _) is { } subject
+                    ? new ListJobsCommand(user, target, subject)
+                    : new InvalidCommand(user, target, WhichUser)),
+            "cancel" => new TelegramCommand(arguments.Length == 0
+                ? new CancelCommand(user, target, null)
+                : long.TryParse(arguments.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var jobId)
+                    ? new CancelCommand(user, target, jobId)
+                    : new InvalidCommand(user, target, "Give the job's number, for example /cancel 12. /jobs lists your jobs.")),
+            "ban" => new TelegramCommand(WithSubject(message, user, target, arguments, (subject, rest) =>
+                new ModerateCommand(user, target, ModeratorAction.Ban, subject, Text: rest))),
+            "unban" => new TelegramCommand(WithSubject(message, user, target, arguments, (subject, _) =>
+                new ModerateCommand(user, target, ModeratorAction.Unban, subject))),
+            "stats" => new TelegramCommand(new ModerateCommand(user, target, ModeratorAction.Stats)),
+            "pause" => new TelegramCommand(new ModerateCommand(user, target, ModeratorAction.Pause, Text: arguments)),
+            "resume" => new TelegramCommand(new ModerateCommand(user, target, ModeratorAction.Resume)),
+            "audit" => new TelegramCommand(arguments.Length == 0 && message.ReplyToMessage is null
+                ? new ModerateCommand(user, target, ModeratorAction.Audit)
+                : WithSubject(message, user, target, arguments, (subject, _) => new ModerateCommand(user, target, ModeratorAction.Audit, subject))),
+            "help" => new TelegramCommand(new HelpCommand(user, target)),
+            "start" => new TelegramCommand(new HelpCommand(user, target, IsStart: true)),
+            _ when message.Chat.Type == ChatType.Private => new TelegramCommand(new HelpCommand(user, target)),
             _ => null,
         };
-    }
-
-    /// <summary>Returns the command behind a pressed button, such as a job's Cancel button.</summary>
-    private static CancelCommand? ParseButton(CallbackQuery callback)
-    {
-        if (callback.Data is not { } data || !Jobs.StatusText.TryParseCancelAction(data, out var jobId) || callback.Message is not { } message)
-        {
-            return null;
-        }
-
-        var user = new ChatUser(ChatPlatform.Telegram, callback.From.Id.ToString(CultureInfo.InvariantCulture), DisplayName(callback.From));
-        var target = new ChatTarget(message.Chat.Id.ToString(CultureInfo.InvariantCulture), null, message.Id.ToString(CultureInfo.InvariantCulture));
-        return new CancelCommand(user, target, jobId);
     }
 
     /// <summary>A key unique to one Telegram message: message ids are unique within their chat.</summary>
     public static string RequestKey(Message message) =>
         string.Create(CultureInfo.InvariantCulture, $"telegram:{message.Chat.Id}:{message.Id}");
 
+    /// <summary>Whether the command may need the sender's moderator status, which costs a call to Telegram to find out.</summary>
+    public static bool NeedsModeratorCheck(ChatCommand command) =>
+        command is ModerateCommand or CancelCommand or ListJobsCommand { Subject: not null };
+
+    /// <summary>
+    /// Reads <c>/generate</c>: the prompt, the options <c>--portrait</c>, <c>--landscape</c>, <c>--seed N</c> and
+    /// <c>--no TEXT</c> (a negative prompt, up to the next option), and the photo to animate, sent with the
+    /// command as its caption or replied to.
+    /// </summary>
+    private static TelegramCommand ParseGenerate(Message message, ChatUser user, ChatTarget target, string arguments)
+    {
+        var photo = PhotoOf(message) ?? (message.ReplyToMessage is { } replied ? PhotoOf(replied) : null);
+        if (photo is { Size: > MaxImageBytes })
+        {
+            return new TelegramCommand(new InvalidCommand(user, target,
+                $"The image is {photo.Size / 1_000_000.0:0.#} MB; the limit is {MaxImageBytes / 1_000_000} MB. Send a smaller one."));
+        }
+
+        VideoAspect? aspect = null;
+        long? seed = null;
+        string? negative = null;
+        var prompt = new List<string>();
+        var parts = OptionPattern().Split(arguments);
+        prompt.Add(parts[0]);
+        for (var index = 1; index + 1 < parts.Length; index += 2)
+        {
+            var option = parts[index].TrimStart('-', '—').ToLowerInvariant();
+            var value = parts[index + 1].Trim();
+            switch (option)
+            {
+                case "portrait":
+                    aspect = VideoAspect.Portrait;
+                    prompt.Add(value);
+                    break;
+                case "landscape":
+                    aspect = VideoAspect.Landscape;
+                    prompt.Add(value);
+                    break;
+                case "seed":
+                    var words = value.Split(' ', 2);
+                    if (!long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                    {
+                        return new TelegramCommand(new InvalidCommand(user, target, $"--seed needs a whole number from 0 to {long.MaxValue}, for example --seed 42."));
+                    }
+
+                    seed = parsed;
+                    prompt.Add(words.Length > 1 ? words[1] : string.Empty);
+                    break;
+                default:
+                    negative = value;
+                    break;
+            }
+        }
+
+        var command = new GenerateCommand(
+            user,
+            target,
+            string.Join(' ', prompt.Where(part => part.Length > 0)),
+            RequestKey(message),
+            seed,
+            aspect,
+            negative);
+        return new TelegramCommand(command, photo);
+    }
+
+    private static ChatCommand ParseQuota(Message message, ChatUser user, ChatTarget target, string arguments)
+    {
+        var words = arguments.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+        var action = words.Length == 0 ? null : words[0].ToLowerInvariant() switch
+        {
+            "show" => ModeratorAction.QuotaShow,
+            "set" => ModeratorAction.QuotaSet,
+            "grant" => ModeratorAction.QuotaGrant,
+            "reset" => ModeratorAction.QuotaReset,
+            _ => (ModeratorAction?)null,
+        };
+        if (action is null)
+        {
+            return words.Length == 0
+                ? new ShowQuotaCommand(user, target)
+                : new InvalidCommand(user, target, "Use /quota to see your own allowance. Moderators: /quota show|set|grant|reset <user> [number].");
+        }
+
+        return WithSubject(message, user, target, words.Length > 1 ? words[1] : string.Empty, (subject, rest) =>
+        {
+            int? number = int.TryParse(rest.Split(' ', 2)[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+            return new ModerateCommand(user, target, action.Value, subject, number);
+        });
+    }
+
+    /// <summary>Builds a command about another user, or explains how to name one when the message names nobody.</summary>
+    private static ChatCommand WithSubject(Message message, ChatUser user, ChatTarget target, string arguments, Func<UserRef, string, ChatCommand> build) =>
+        Subject(message, arguments, out var rest) is { } subject ? build(subject, rest) : new InvalidCommand(user, target, WhichUser);
+
+    /// <summary>
+    /// Finds the user a command is about: the author of the message it replies to, a mention of a user without
+    /// a username (which carries their id), or a numeric id as the first word. <paramref name="rest"/> is what
+    /// follows the user in the arguments.
+    /// </summary>
+    private static UserRef? Subject(Message message, string arguments, out string rest)
+    {
+        rest = arguments;
+        var mention = (message.Entities ?? message.CaptionEntities)?.FirstOrDefault(e => e.Type == MessageEntityType.TextMention && e.User is not null);
+        if (mention?.User is { } mentioned)
+        {
+            var text = message.Text ?? message.Caption ?? string.Empty;
+            var mentionText = text.Substring(mention.Offset, Math.Min(mention.Length, text.Length - mention.Offset));
+            rest = arguments.Replace(mentionText, string.Empty, StringComparison.Ordinal).Trim();
+            return UserRefOf(mentioned);
+        }
+
+        var words = arguments.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length > 0 && long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            rest = words.Length > 1 ? words[1].Trim() : string.Empty;
+            return new UserRef(ChatPlatform.Telegram, id.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (message.ReplyToMessage?.From is { IsBot: false } author)
+        {
+            return UserRefOf(author);
+        }
+
+        return null;
+    }
+
+    private static CancelCommand? ParseButtonCancel(ChatUser user, ChatTarget target, string data) =>
+        StatusText.TryParseCancelAction(data, out var jobId) ? new CancelCommand(user, target, jobId) : null;
+
+    /// <summary>Returns the command behind a pressed button: a job's Cancel or a video's Re-roll.</summary>
+    private static ChatCommand? ParseButton(CallbackQuery callback)
+    {
+        if (callback.Data is not { } data || callback.Message is not { } message)
+        {
+            return null;
+        }
+
+        var user = new ChatUser(ChatPlatform.Telegram, callback.From.Id.ToString(CultureInfo.InvariantCulture), DisplayName(callback.From));
+        var target = new ChatTarget(message.Chat.Id.ToString(CultureInfo.InvariantCulture), null, message.Id.ToString(CultureInfo.InvariantCulture));
+        if (StatusText.TryParseRerollAction(data, out var rerollJob))
+        {
+            return new RerollCommand(user, target, rerollJob, $"telegram:button:{callback.Id}");
+        }
+
+        return ParseButtonCancel(user, target, data);
+    }
+
+    private static TelegramPhoto? PhotoOf(Message message)
+    {
+        if (message.Photo is { Length: > 0 } sizes)
+        {
+            // Telegram lists a photo's sizes from smallest to largest.
+            var largest = sizes[^1];
+            return new TelegramPhoto(largest.FileId, largest.FileSize, "image/jpeg");
+        }
+
+        return message.Document is { MimeType: { } type } document && type.StartsWith("image/", StringComparison.Ordinal)
+            ? new TelegramPhoto(document.FileId, document.FileSize, type)
+            : null;
+    }
+
+    private static UserRef UserRefOf(User user) =>
+        new(ChatPlatform.Telegram, user.Id.ToString(CultureInfo.InvariantCulture), DisplayName(user));
+
     private static string DisplayName(User user) =>
         user.Username is { Length: > 0 } username
             ? "@" + username
             : string.Join(' ', new[] { user.FirstName, user.LastName }.Where(part => !string.IsNullOrWhiteSpace(part)));
+
+    // Options start with two hyphens or the dash phones make of them: --portrait, --seed 42, --no blurry text.
+    [GeneratedRegex(@"(?:^|\s)((?:--|—)(?:portrait|landscape|seed|no|negative))\b", RegexOptions.IgnoreCase)]
+    private static partial Regex OptionPattern();
 }

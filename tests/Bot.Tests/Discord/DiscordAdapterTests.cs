@@ -39,7 +39,7 @@ public sealed class DiscordAdapterTests
     {
         var interaction = DiscordInteraction.Parse(Interaction(2, """{"name":"generate","options":[{"name":"prompt","type":3,"value":"a fox"}]}"""), Received)!;
 
-        var command = Assert.IsType<GenerateCommand>(interaction.ToCommand());
+        var command = Assert.IsType<GenerateCommand>(interaction.ToCommand(isModerator: false));
         Assert.Equal("a fox", command.Prompt);
         Assert.Equal("discord:1300", command.RequestKey);
         Assert.Equal("discord:900", command.User.Key);
@@ -55,7 +55,7 @@ public sealed class DiscordAdapterTests
     {
         var interaction = DiscordInteraction.Parse(Interaction(3, """{"custom_id":"cancel:42","component_type":2}"""), Received)!;
 
-        Assert.Equal(42, Assert.IsType<CancelCommand>(interaction.ToCommand()).JobId);
+        Assert.Equal(42, Assert.IsType<CancelCommand>(interaction.ToCommand(isModerator: false)).JobId);
     }
 
     [Fact]
@@ -65,11 +65,11 @@ public sealed class DiscordAdapterTests
     }
 
     [Fact]
-    public void Interaction_ManageServerMember_IsModerator()
+    public void Interaction_MemberPermissions_AreRead()
     {
         var interaction = DiscordInteraction.Parse(Interaction(2, """{"name":"quota"}""", memberPermissions: "32"), Received)!;
 
-        Assert.True(interaction.User.IsChatModerator);
+        Assert.Equal(DiscordPermissions.ManageGuild, interaction.MemberPermissions);
     }
 
     [Fact]

@@ -52,14 +52,6 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
-    public void Generation_ImageTask_IsRejectedUntilImagesAreSent()
-    {
-        var result = new GenerationOptionsValidator().Validate(null, new GenerationOptions { Task = "i2v-A14B" });
-
-        Assert.Contains(result.Failures!, failure => failure.Contains("only animates an input image"));
-    }
-
-    [Fact]
     public void Generation_LongNegativePrompt_IsRejected()
     {
         var result = new GenerationOptionsValidator().Validate(null, new GenerationOptions { NegativePrompt = new string('x', 2001) });

@@ -1,6 +1,7 @@
 using Bot.Chat;
 using Bot.Generation;
 using Bot.Jobs;
+using Bot.Moderation;
 using Bot.Quotas;
 using Bot.RunPod;
 using Bot.Storage;
@@ -42,6 +43,7 @@ public sealed class TestPipeline : IDisposable
             Database.Factory,
             gate,
             Ledger,
+            new PromptPolicy(Microsoft.Extensions.Options.Options.Create(Moderation)),
             new TestOptions<GenerationOptions>(new GenerationOptions()),
             new TestOptions<RunPodOptions>(RunPod),
             Signals,
@@ -56,6 +58,9 @@ public sealed class TestPipeline : IDisposable
     public TestOptions<QuotaOptions> Quotas { get; }
 
     public RunPodOptions RunPod { get; } = new();
+
+    /// <summary>The moderation settings; set the blocked terms before the acceptor is created.</summary>
+    public ModerationOptions Moderation { get; } = new();
 
     public QuotaLedger Ledger { get; }
 

@@ -12,7 +12,7 @@ public sealed class TelegramUpdateParserTests
     [Fact]
     public void Generate_InPrivateChat_CarriesPromptAndTarget()
     {
-        var command = TelegramUpdateParser.Parse(Update("/generate a red fox", ChatType.Private, chatId: 5), BotName);
+        var command = TelegramUpdateParser.Parse(Update("/generate a red fox", ChatType.Private, chatId: 5), BotName)?.Command;
 
         var generate = Assert.IsType<GenerateCommand>(command);
         Assert.Equal("a red fox", generate.Prompt);
@@ -25,7 +25,7 @@ public sealed class TelegramUpdateParserTests
     [Fact]
     public void Generate_AddressedToThisBot_IsParsed()
     {
-        var command = TelegramUpdateParser.Parse(Update("/generate@videobot a cat", ChatType.Supergroup), BotName);
+        var command = TelegramUpdateParser.Parse(Update("/generate@videobot a cat", ChatType.Supergroup), BotName)?.Command;
 
         Assert.Equal("a cat", Assert.IsType<GenerateCommand>(command).Prompt);
     }
@@ -39,7 +39,7 @@ public sealed class TelegramUpdateParserTests
     [Fact]
     public void Generate_WithoutPrompt_HasEmptyPrompt()
     {
-        var command = TelegramUpdateParser.Parse(Update("/generate", ChatType.Private), BotName);
+        var command = TelegramUpdateParser.Parse(Update("/generate", ChatType.Private), BotName)?.Command;
 
         Assert.Equal(string.Empty, Assert.IsType<GenerateCommand>(command).Prompt);
     }
@@ -53,7 +53,7 @@ public sealed class TelegramUpdateParserTests
         update.Message.Text = null;
         update.Message.Entities = null;
 
-        var command = TelegramUpdateParser.Parse(update, BotName);
+        var command = TelegramUpdateParser.Parse(update, BotName)?.Command;
 
         Assert.Equal("animate this", Assert.IsType<GenerateCommand>(command).Prompt);
     }
@@ -65,7 +65,7 @@ public sealed class TelegramUpdateParserTests
         update.Message!.IsTopicMessage = true;
         update.Message.MessageThreadId = 9;
 
-        Assert.Equal("9", TelegramUpdateParser.Parse(update, BotName)!.Target.ThreadId);
+        Assert.Equal("9", TelegramUpdateParser.Parse(update, BotName)!.Command.Target.ThreadId);
     }
 
     [Theory]
@@ -74,19 +74,19 @@ public sealed class TelegramUpdateParserTests
     [InlineData("/start", typeof(HelpCommand))]
     public void OtherCommands_AreRecognised(string text, Type expected)
     {
-        Assert.IsType(expected, TelegramUpdateParser.Parse(Update(text, ChatType.Private), BotName));
+        Assert.IsType(expected, TelegramUpdateParser.Parse(Update(text, ChatType.Private), BotName)!.Command);
     }
 
     [Fact]
     public void UnknownCommand_InGroup_IsIgnored()
     {
-        Assert.Null(TelegramUpdateParser.Parse(Update("/ban someone", ChatType.Group), BotName));
+        Assert.Null(TelegramUpdateParser.Parse(Update("/frobnicate someone", ChatType.Group), BotName));
     }
 
     [Fact]
     public void UnknownCommand_InPrivateChat_GetsHelp()
     {
-        Assert.IsType<HelpCommand>(TelegramUpdateParser.Parse(Update("/video a cat", ChatType.Private), BotName));
+        Assert.IsType<HelpCommand>(TelegramUpdateParser.Parse(Update("/video a cat", ChatType.Private), BotName)!.Command);
     }
 
     [Fact]
