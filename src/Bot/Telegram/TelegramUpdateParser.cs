@@ -199,8 +199,8 @@ public static partial class TelegramUpdateParser
         Subject(message, arguments, out var rest) is { } subject ? build(subject, rest) : new InvalidCommand(user, target, WhichUser);
 
     /// <summary>
-    /// Finds the user a command is about: the author of the message it replies to, a mention of a user without
-    /// a username (which carries their id), or a numeric id as the first word. <paramref name="rest"/> is what
+    /// Finds the user a command is about: a mention of a user without a username (which carries their id), the
+    /// author of the message it replies to, or a numeric id as the first word. <paramref name="rest"/> is what
     /// follows the user in the arguments.
     /// </summary>
     private static UserRef? Subject(Message message, string arguments, out string rest)
@@ -215,16 +215,17 @@ public static partial class TelegramUpdateParser
             return UserRefOf(mentioned);
         }
 
+        // A reply names the user, so the numbers in the arguments are values, as in "/quota set 10".
+        if (message.ReplyToMessage?.From is { IsBot: false } author)
+        {
+            return UserRefOf(author);
+        }
+
         var words = arguments.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length > 0 && long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             rest = words.Length > 1 ? words[1].Trim() : string.Empty;
             return new UserRef(ChatPlatform.Telegram, id.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (message.ReplyToMessage?.From is { IsBot: false } author)
-        {
-            return UserRefOf(author);
         }
 
         return null;

@@ -59,6 +59,74 @@ public sealed class DiscordAdapterTests
     }
 
     [Fact]
+    public void Interaction_GenerateOptions_AreRead()
+    {
+        var data = """
+            {"name":"generate","options":[
+              {"name":"prompt","type":3,"value":"a fox"},{"name":"aspect","type":3,"value":"portrait"},
+              {"name":"seed","type":4,"value":42},{"name":"negative_prompt","type":3,"value":"blur"},
+              {"name":"image","type":11,"value":"77"}],
+             "resolved":{"attachments":{"77":{"id":"77","filename":"cat.png","size":1234,"content_type":"image/png","url":"https://cdn.discordapp.com/attachments/1/77/cat.png?ex=1"}}}}
+            """;
+
+        var command = Assert.IsType<GenerateCommand>(DiscordInteraction.Parse(Interaction(2, data), Received)!.ToCommand(isModerator: false));
+
+        Assert.Equal(VideoAspect.Portrait, command.Aspect);
+        Assert.Equal(42, command.Seed);
+        Assert.Equal("blur", command.NegativePrompt);
+        Assert.Equal("https://cdn.discordapp.com/attachments/1/77/cat.png?ex=1", command.Image!.Url!.AbsoluteUri);
+    }
+
+    [Fact]
+    public void Interaction_NonImageAttachment_IsRejected()
+    {
+        var data = """
+            {"name":"generate","options":[{"name":"prompt","type":3,"value":"a fox"},{"name":"image","type":11,"value":"77"}],
+             "resolved":{"attachments":{"77":{"id":"77","filename":"notes.pdf","content_type":"application/pdf","url":"https://cdn.discordapp.com/a/77/notes.pdf"}}}}
+            """;
+
+        var command = Assert.IsType<InvalidCommand>(DiscordInteraction.Parse(Interaction(2, data), Received)!.ToCommand(isModerator: false));
+
+        Assert.Contains("notes.pdf", command.Message);
+    }
+
+    [Fact]
+    public void Interaction_ModQuotaSet_ReadsTheSubcommandPath()
+    {
+        var data = """
+            {"name":"mod","options":[{"name":"quota","type":2,"options":[{"name":"set","type":1,"options":[
+              {"name":"user","type":6,"value":"555"},{"name":"allowance","type":4,"value":12}]}]}],
+             "resolved":{"users":{"555":{"id":"555","username":"bob","global_name":"Bob"}}}}
+            """;
+
+        var command = Assert.IsType<ModerateCommand>(DiscordInteraction.Parse(Interaction(2, data), Received)!.ToCommand(isModerator: true));
+
+        Assert.Equal(ModeratorAction.QuotaSet, command.Action);
+        Assert.Equal("discord:555", command.Subject!.Key);
+        Assert.Equal("Bob", command.Subject.DisplayName);
+        Assert.Equal(12, command.Number);
+        Assert.True(command.User.IsChatModerator);
+    }
+
+    [Fact]
+    public void Interaction_ModJobs_ListsTheUsersJobs()
+    {
+        var data = """{"name":"mod","options":[{"name":"jobs","type":1,"options":[{"name":"user","type":6,"value":"555"}]}]}""";
+
+        var command = Assert.IsType<ListJobsCommand>(DiscordInteraction.Parse(Interaction(2, data), Received)!.ToCommand(isModerator: true));
+
+        Assert.Equal("discord:555", command.Subject!.Key);
+    }
+
+    [Fact]
+    public void Interaction_RerollButton_BecomesReroll()
+    {
+        var interaction = DiscordInteraction.Parse(Interaction(3, """{"custom_id":"reroll:9","component_type":2}"""), Received)!;
+
+        Assert.Equal(9, Assert.IsType<RerollCommand>(interaction.ToCommand(isModerator: false)).JobId);
+    }
+
+    [Fact]
     public void Interaction_Autocomplete_IsIgnored()
     {
         Assert.Null(DiscordInteraction.Parse(Interaction(4, """{"name":"generate"}"""), Received));

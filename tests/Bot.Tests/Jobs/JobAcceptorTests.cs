@@ -105,6 +105,39 @@ public sealed class JobAcceptorTests : IDisposable
     }
 
     [Fact]
+    public async Task Accept_Portrait_UsesTheTasksPortraitSize()
+    {
+        var command = TestPipeline.Generate(TestPipeline.User()) with { Aspect = Bot.Chat.VideoAspect.Portrait };
+
+        var outcome = await _pipeline.Acceptor.AcceptAsync(command, CancellationToken.None);
+
+        Assert.Equal("704*1280", outcome.Job!.Size);
+    }
+
+    [Fact]
+    public async Task Accept_NegativeSeed_IsInvalid()
+    {
+        var command = TestPipeline.Generate(TestPipeline.User()) with { Seed = -1 };
+
+        var outcome = await _pipeline.Acceptor.AcceptAsync(command, CancellationToken.None);
+
+        Assert.Equal(AcceptResult.InvalidRequest, outcome.Result);
+        Assert.Contains("seed", outcome.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Accept_ImageBytes_AreStoredWithTheJob()
+    {
+        var command = TestPipeline.Generate(TestPipeline.User()) with { Image = new Bot.Chat.ChatImage(null, [1, 2, 3], "image/png") };
+
+        var outcome = await _pipeline.Acceptor.AcceptAsync(command, CancellationToken.None);
+
+        Assert.True(outcome.Job!.HasStoredImage);
+        var image = await _pipeline.Store.FindImageAsync(outcome.Job.Id, CancellationToken.None);
+        Assert.Equal(new byte[] { 1, 2, 3 }, image!.Bytes);
+    }
+
+    [Fact]
     public async Task Accept_NewPeriod_ResetsAllowance()
     {
         _pipeline.Quotas.CurrentValue = new QuotaOptions { DefaultAllowance = 1 };

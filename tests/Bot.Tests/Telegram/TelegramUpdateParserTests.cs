@@ -98,6 +98,138 @@ public sealed class TelegramUpdateParserTests
         Assert.Null(TelegramUpdateParser.Parse(update, BotName));
     }
 
+    [Fact]
+    public void Generate_Options_AreReadAndRemovedFromPrompt()
+    {
+        var command = Assert.IsType<GenerateCommand>(TelegramUpdateParser.Parse(
+            Update("/generate a red fox --portrait --seed 42 running --no blurry, text", ChatType.Private), BotName)!.Command);
+
+        Assert.Equal("a red fox running", command.Prompt);
+        Assert.Equal(VideoAspect.Portrait, command.Aspect);
+        Assert.Equal(42, command.Seed);
+        Assert.Equal("blurry, text", command.NegativePrompt);
+    }
+
+    [Fact]
+    public void Generate_PhoneDash_CountsAsOption()
+    {
+        var command = Assert.IsType<GenerateCommand>(TelegramUpdateParser.Parse(Update("/generate a cat —landscape", ChatType.Private), BotName)!.Command);
+
+        Assert.Equal(VideoAspect.Landscape, command.Aspect);
+        Assert.Equal("a cat", command.Prompt);
+    }
+
+    [Fact]
+    public void Generate_BadSeed_ExplainsTheFormat()
+    {
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update("/generate a cat --seed abc", ChatType.Private), BotName)!.Command);
+
+        Assert.Contains("--seed needs a whole number", command.Message);
+    }
+
+    [Fact]
+    public void Generate_WithPhoto_CarriesTheLargestSize()
+    {
+        var update = Update("/generate animate this", ChatType.Group);
+        update.Message!.Photo = [new PhotoSize { FileId = "small", FileUniqueId = "s", Width = 90, Height = 90 }, new PhotoSize { FileId = "large", FileUniqueId = "l", Width = 1280, Height = 960, FileSize = 98765 }];
+
+        var parsed = TelegramUpdateParser.Parse(update, BotName)!;
+
+        Assert.Equal("large", parsed.Photo!.FileId);
+    }
+
+    [Fact]
+    public void Generate_ReplyToPhoto_CarriesThatPhoto()
+    {
+        var update = Update("/generate animate this", ChatType.Group);
+        update.Message!.ReplyToMessage = new Message { Id = 5, Chat = update.Message.Chat, Photo = [new PhotoSize { FileId = "replied", FileUniqueId = "r", Width = 10, Height = 10 }] };
+
+        Assert.Equal("replied", TelegramUpdateParser.Parse(update, BotName)!.Photo!.FileId);
+    }
+
+    [Fact]
+    public void QuotaSet_ByReply_TargetsTheAuthor()
+    {
+        var update = Update("/quota set 10", ChatType.Supergroup);
+        update.Message!.ReplyToMessage = new Message { Id = 5, Chat = update.Message.Chat, From = new User { Id = 77, FirstName = "Bob" } };
+
+        var command = Assert.IsType<ModerateCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.Equal(ModeratorAction.QuotaSet, command.Action);
+        Assert.Equal("telegram:77", command.Subject!.Key);
+        Assert.Equal(10, command.Number);
+    }
+
+    [Fact]
+    public void Ban_ByNumericId_KeepsTheReason()
+    {
+        var command = Assert.IsType<ModerateCommand>(TelegramUpdateParser.Parse(Update("/ban 123456 spamming the chat", ChatType.Supergroup), BotName)!.Command);
+
+        Assert.Equal(ModeratorAction.Ban, command.Action);
+        Assert.Equal("telegram:123456", command.Subject!.Key);
+        Assert.Equal("spamming the chat", command.Text);
+    }
+
+    [Fact]
+    public void Ban_ByTextMention_UsesTheMentionedUser()
+    {
+        var update = Update("/ban Bob for spam", ChatType.Supergroup);
+        update.Message!.Entities = [update.Message.Entities![0], new MessageEntity { Type = MessageEntityType.TextMention, Offset = 5, Length = 3, User = new User { Id = 99, FirstName = "Bob" } }];
+
+        var command = Assert.IsType<ModerateCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.Equal("telegram:99", command.Subject!.Key);
+        Assert.Equal("for spam", command.Text);
+    }
+
+    [Fact]
+    public void Ban_ByUsername_ExplainsTheLimit()
+    {
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update("/ban @bob", ChatType.Supergroup), BotName)!.Command);
+
+        Assert.Contains("does not tell bots who an @username is", command.Message);
+    }
+
+    [Theory]
+    [InlineData("/cancel", null)]
+    [InlineData("/cancel 12", 12L)]
+    [InlineData("/cancel #12", 12L)]
+    public void Cancel_TakesAnOptionalJob(string text, long? jobId)
+    {
+        Assert.Equal(jobId, Assert.IsType<CancelCommand>(TelegramUpdateParser.Parse(Update(text, ChatType.Private), BotName)!.Command).JobId);
+    }
+
+    [Theory]
+    [InlineData("/stats", ModeratorAction.Stats)]
+    [InlineData("/pause back soon", ModeratorAction.Pause)]
+    [InlineData("/resume", ModeratorAction.Resume)]
+    [InlineData("/audit", ModeratorAction.Audit)]
+    public void ModeratorCommands_AreRecognised(string text, ModeratorAction action)
+    {
+        Assert.Equal(action, Assert.IsType<ModerateCommand>(TelegramUpdateParser.Parse(Update(text, ChatType.Supergroup), BotName)!.Command).Action);
+    }
+
+    [Fact]
+    public void RerollButton_BecomesReroll()
+    {
+        var update = new Update
+        {
+            Id = 2,
+            CallbackQuery = new CallbackQuery
+            {
+                Id = "cb1",
+                From = new User { Id = 42, FirstName = "Ann" },
+                Data = "reroll:7",
+                Message = new Message { Id = 9, Chat = new global::Telegram.Bot.Types.Chat { Id = 5, Type = ChatType.Private } },
+            },
+        };
+
+        var command = Assert.IsType<RerollCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.Equal(7, command.JobId);
+        Assert.Equal("9", command.Target.RequestMessageId);
+    }
+
     private static Update Update(string text, ChatType chatType, long chatId = -1001)
     {
         var commandLength = text.Contains(' ', StringComparison.Ordinal) ? text.IndexOf(' ', StringComparison.Ordinal) : text.Length;
