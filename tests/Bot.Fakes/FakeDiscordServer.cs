@@ -126,23 +126,77 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     }
 
     /// <summary>Sends a slash command as an INTERACTION_CREATE dispatch and returns the interaction's id and token.</summary>
+    /// <param name="extraOptions">More options, as name, option type and value.</param>
+    /// <param name="imageUrl">An image attachment for the <c>image</c> option, with its resolved data.</param>
     public async Task<(string Id, string Token)> SendCommandAsync(
         string name,
         string? prompt = null,
         string channelId = "1100000000000000005",
         string userId = "900000000000000001",
         string appPermissions = "2248473465835073",
-        long attachmentSizeLimit = 10_485_760)
+        long attachmentSizeLimit = 10_485_760,
+        IReadOnlyList<(string Name, int Type, object Value)>? extraOptions = null,
+        string? imageUrl = null)
     {
         var id = NextId();
         var token = $"interaction-token-{id}";
         var data = new JsonObject { ["id"] = "1250000000000000000", ["name"] = name, ["type"] = 1 };
+        var options = new JsonArray();
         if (prompt is not null)
         {
-            data["options"] = new JsonArray(new JsonObject { ["name"] = "prompt", ["type"] = 3, ["value"] = prompt });
+            options.Add(new JsonObject { ["name"] = "prompt", ["type"] = 3, ["value"] = prompt });
+        }
+
+        foreach (var (optionName, type, value) in extraOptions ?? [])
+        {
+            options.Add(new JsonObject { ["name"] = optionName, ["type"] = type, ["value"] = JsonValue.Create(value) });
+        }
+
+        if (imageUrl is not null)
+        {
+            options.Add(new JsonObject { ["name"] = "image", ["type"] = 11, ["value"] = "1399" });
+            data["resolved"] = new JsonObject
+            {
+                ["attachments"] = new JsonObject
+                {
+                    ["1399"] = new JsonObject { ["id"] = "1399", ["filename"] = "cat.png", ["size"] = 1234, ["content_type"] = "image/png", ["url"] = imageUrl },
+                },
+            };
+        }
+
+        if (options.Count > 0)
+        {
+            data["options"] = options;
         }
 
         await SendInteractionAsync(id, token, 2, data, channelId, userId, appPermissions, attachmentSizeLimit);
+        return (id, token);
+    }
+
+    /// <summary>Sends a <c>/mod</c> sub-command about <paramref name="subjectId"/> from a member with the given permissions and roles.</summary>
+    public async Task<(string Id, string Token)> SendModCommandAsync(
+        string subcommand,
+        string? subjectId,
+        string memberPermissions,
+        string userId = "900000000000000009",
+        IReadOnlyList<string>? roles = null)
+    {
+        var id = NextId();
+        var token = $"interaction-token-{id}";
+        var options = subjectId is null ? new JsonArray() : new JsonArray(new JsonObject { ["name"] = "user", ["type"] = 6, ["value"] = subjectId });
+        var data = new JsonObject
+        {
+            ["id"] = "1250000000000000001",
+            ["name"] = "mod",
+            ["type"] = 1,
+            ["options"] = new JsonArray(new JsonObject { ["name"] = subcommand, ["type"] = 1, ["options"] = options }),
+        };
+        if (subjectId is not null)
+        {
+            data["resolved"] = new JsonObject { ["users"] = new JsonObject { [subjectId] = new JsonObject { ["id"] = subjectId, ["username"] = $"user{subjectId[^4..]}" } } };
+        }
+
+        await SendInteractionAsync(id, token, 2, data, "1100000000000000005", userId, "2248473465835073", 10_485_760, memberPermissions: memberPermissions, roles: roles);
         return (id, token);
     }
 
@@ -224,7 +278,17 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     }
 
     private async Task SendInteractionAsync(
-        string id, string token, int type, JsonObject data, string channelId, string userId, string appPermissions, long attachmentSizeLimit, string? messageId = null)
+        string id,
+        string token,
+        int type,
+        JsonObject data,
+        string channelId,
+        string userId,
+        string appPermissions,
+        long attachmentSizeLimit,
+        string? messageId = null,
+        string memberPermissions = "2248473465835073",
+        IReadOnlyList<string>? roles = null)
     {
         lock (_gate)
         {
@@ -244,8 +308,8 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             ["member"] = new JsonObject
             {
                 ["user"] = new JsonObject { ["id"] = userId, ["username"] = $"user{userId[^4..]}", ["discriminator"] = "0", ["global_name"] = null },
-                ["roles"] = new JsonArray(),
-                ["permissions"] = "2248473465835073",
+                ["roles"] = new JsonArray([.. (roles ?? []).Select(role => (JsonNode)JsonValue.Create(role))]),
+                ["permissions"] = memberPermissions,
             },
             ["app_permissions"] = appPermissions,
             ["locale"] = "en-US",

@@ -40,6 +40,9 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     private readonly Dictionary<(long Chat, int Message), string> _texts = [];
     private readonly Dictionary<(long Chat, int Message), List<string>> _keyboards = [];
     private readonly List<(string CallbackId, string? Text)> _buttonAnswers = [];
+    private readonly Dictionary<(long Chat, int Message), JsonObject> _userMessages = [];
+    private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+    private readonly HashSet<(long Chat, long User)> _administrators = [];
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _updateArrived = new(0);
     private int _nextUpdateId = 1000;
@@ -49,6 +52,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     {
         _app = app;
         app.MapPost("/bot{token}/{method}", HandleAsync);
+        app.MapGet("/file/bot{token}/{**path}", DownloadFile);
     }
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -112,8 +116,11 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Queues a user's text message as an update and returns its message id.</summary>
-    public int SendUserMessage(long chatId, long userId, string text, string chatType = "private")
+    /// <summary>
+    /// Queues a user's message as an update and returns its message id. With <paramref name="photo"/>, the text
+    /// becomes the photo's caption; with <paramref name="replyTo"/>, it replies to that earlier user message.
+    /// </summary>
+    public int SendUserMessage(long chatId, long userId, string text, string chatType = "private", int? replyTo = null, byte[]? photo = null)
     {
         int messageId;
         lock (_gate)
@@ -125,19 +132,54 @@ public sealed class FakeTelegramServer : IAsyncDisposable
                 ["from"] = new JsonObject { ["id"] = userId, ["is_bot"] = false, ["first_name"] = $"User{userId}" },
                 ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = chatType },
                 ["date"] = 1_767_225_600,
-                ["text"] = text,
             };
+            JsonArray? entities = null;
             if (text.StartsWith('/'))
             {
                 var length = text.Contains(' ', StringComparison.Ordinal) ? text.IndexOf(' ', StringComparison.Ordinal) : text.Length;
-                message["entities"] = new JsonArray(new JsonObject { ["offset"] = 0, ["length"] = length, ["type"] = "bot_command" });
+                entities = new JsonArray(new JsonObject { ["offset"] = 0, ["length"] = length, ["type"] = "bot_command" });
             }
 
+            if (photo is not null)
+            {
+                var fileId = $"photo-{messageId}";
+                _files[fileId] = photo;
+                message["photo"] = new JsonArray(new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = $"u{fileId}", ["width"] = 1280, ["height"] = 704, ["file_size"] = photo.Length });
+                message["caption"] = text;
+                if (entities is not null)
+                {
+                    message["caption_entities"] = entities;
+                }
+            }
+            else
+            {
+                message["text"] = text;
+                if (entities is not null)
+                {
+                    message["entities"] = entities;
+                }
+            }
+
+            if (replyTo is { } repliedId && _userMessages.TryGetValue((chatId, repliedId), out var replied))
+            {
+                message["reply_to_message"] = replied.DeepClone();
+            }
+
+            _userMessages[(chatId, messageId)] = (JsonObject)message.DeepClone();
             _updates.Add(new JsonObject { ["update_id"] = _nextUpdateId++, ["message"] = message });
         }
 
         _updateArrived.Release();
         return messageId;
+    }
+
+    /// <summary>Makes a user an administrator of a chat, as <c>getChatMember</c> reports it.</summary>
+    public void MakeAdministrator(long chatId, long userId)
+    {
+        lock (_gate)
+        {
+            _administrators.Add((chatId, userId));
+        }
     }
 
     /// <summary>Queues a press of an inline button under a message the bot sent, as a callback query update.</summary>
@@ -240,6 +282,8 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             "editmessagetext" => EditMessageText(parameters),
             "sendvideo" => SendVideo(parameters, files),
             "answercallbackquery" => AnswerCallbackQuery(parameters),
+            "getfile" => GetFile(parameters),
+            "getchatmember" => GetChatMember(parameters),
             _ => Error(404, "Not Found: method not found", null),
         };
     }
@@ -358,6 +402,50 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             ["duration"] = ReadLong(parameters, "duration") ?? 0,
         };
         return Ok(json);
+    }
+
+    private IResult GetFile(JsonObject parameters)
+    {
+        var fileId = parameters["file_id"]!.GetValue<string>();
+        lock (_gate)
+        {
+            if (!_files.TryGetValue(fileId, out var bytes))
+            {
+                return Error(400, "Bad Request: invalid file_id", null);
+            }
+
+            return Ok(new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = $"u{fileId}", ["file_size"] = bytes.Length, ["file_path"] = $"photos/{fileId}.jpg" });
+        }
+    }
+
+    private IResult DownloadFile(string token, string path)
+    {
+        if (token != Token)
+        {
+            return Results.StatusCode(401);
+        }
+
+        var fileId = Path.GetFileNameWithoutExtension(path);
+        lock (_gate)
+        {
+            return _files.TryGetValue(fileId, out var bytes) ? Results.Bytes(bytes, "image/jpeg") : Results.NotFound();
+        }
+    }
+
+    private IResult GetChatMember(JsonObject parameters)
+    {
+        var chatId = ReadLong(parameters, "chat_id")!.Value;
+        var userId = ReadLong(parameters, "user_id")!.Value;
+        bool isAdmin;
+        lock (_gate)
+        {
+            isAdmin = _administrators.Contains((chatId, userId));
+        }
+
+        var user = new JsonObject { ["id"] = userId, ["is_bot"] = false, ["first_name"] = $"User{userId}" };
+        return Ok(isAdmin
+            ? new JsonObject { ["status"] = "administrator", ["user"] = user, ["can_be_edited"] = false, ["is_anonymous"] = false, ["can_manage_chat"] = true, ["can_delete_messages"] = true, ["can_manage_video_chats"] = true, ["can_restrict_members"] = true, ["can_promote_members"] = false, ["can_change_info"] = true, ["can_invite_users"] = true, ["can_post_stories"] = false, ["can_edit_stories"] = false, ["can_delete_stories"] = false }
+            : new JsonObject { ["status"] = "member", ["user"] = user });
     }
 
     private IResult AnswerCallbackQuery(JsonObject parameters)

@@ -9,8 +9,9 @@ public static class DiscordMarkdown
     /// <summary>Discord's limit for a message's content, in characters.</summary>
     public const int MaxContentLength = 2000;
 
-    // Characters that start markdown: emphasis, code, spoilers, quotes, headings, lists, masked links and mentions.
-    private const string Special = "\\*_~`|>#-[]()<@";
+    // Characters that start markdown anywhere in a line: emphasis, code, spoilers, quotes, masked links and mentions.
+    // Headings (#) and lists (-) only start at the beginning of a line, so those are escaped there alone.
+    private const string Special = "\\*_~`|>[]()<@";
 
     public static string Render(ChatText text)
     {
@@ -38,9 +39,12 @@ public static class DiscordMarkdown
             }
         }
 
-        var result = markdown.ToString().TrimEnd('\n');
+        var result = EscapeLineStarts(markdown.ToString().TrimEnd('\n'));
         return result.Length <= MaxContentLength ? result : string.Concat(result.AsSpan(0, MaxContentLength - 1), "…");
     }
+
+    private static string EscapeLineStarts(string text) =>
+        string.Join('\n', text.Split('\n').Select(line => line.StartsWith('#') || line.StartsWith('-') ? "\\" + line : line));
 
     public static string Escape(string text)
     {

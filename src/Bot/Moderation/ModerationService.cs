@@ -243,7 +243,8 @@ public sealed partial class ModerationService(
         var counts = string.Join(", ", jobs.OrderBy(j => j.State).Select(j => $"{j.Count} {j.State.ToString().ToLowerInvariant()}"));
         var gpuSeconds = jobs.Sum(j => j.ExecutionMs) / 1000.0;
 
-        var line = new ChatText().Plain($"{label}: {jobs.Sum(j => j.Count)} jobs");
+        var total = jobs.Sum(j => j.Count);
+        var line = new ChatText().Plain($"{label}: {total} {(total == 1 ? "job" : "jobs")}");
         if (counts.Length > 0)
         {
             line.Plain($" ({counts})");

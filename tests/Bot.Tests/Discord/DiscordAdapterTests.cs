@@ -18,6 +18,14 @@ public sealed class DiscordAdapterTests
     }
 
     [Fact]
+    public void Markdown_EscapesHeadingsAndListsOnlyAtLineStart()
+    {
+        var text = ChatText.Of("# big\n- item\njob #12 - done");
+
+        Assert.Equal("\\# big\n\\- item\njob #12 - done", DiscordMarkdown.Render(text));
+    }
+
+    [Fact]
     public void Markdown_RendersStyles()
     {
         var text = new ChatText().Bold("Done").Plain(" ").Code("/help").Plain(" ").Link("video", new Uri("https://example.com/v.mp4"));
