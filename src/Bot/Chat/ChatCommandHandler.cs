@@ -11,7 +11,7 @@ namespace Bot.Chat;
 
 /// <summary>
 /// Carries out the commands every platform shares and returns the reply. The adapter posts the reply, because
-/// only it knows how (a message, an edit of a deferred response, or a note only the user sees).
+/// the form depends on the platform: a message, an edit of a deferred response, or a note for the user alone.
 /// </summary>
 public sealed class ChatCommandHandler(
     JobAcceptor acceptor,

@@ -100,7 +100,7 @@ public sealed record HelpCommand(ChatUser User, ChatTarget Target, bool IsStart 
 /// <param name="JobId">The job to cancel; the sender's latest unfinished job when empty.</param>
 public sealed record CancelCommand(ChatUser User, ChatTarget Target, long? JobId) : ChatCommand(User, Target);
 
-/// <summary>A command the adapter could not read, with a message that says what to fix.</summary>
+/// <summary>A command the adapter could not read, with a message that tells the user what to fix.</summary>
 public sealed record InvalidCommand(ChatUser User, ChatTarget Target, string Message) : ChatCommand(User, Target);
 
 /// <summary>The actions of the moderator commands.</summary>
@@ -118,7 +118,7 @@ public enum ModeratorAction
     Audit,
 }
 
-/// <summary>A moderator command. Whoever sends it, the core checks <see cref="ChatUser.IsChatModerator"/> before it changes anything.</summary>
+/// <summary>A moderator command. The core checks <see cref="ChatUser.IsChatModerator"/> before it changes anything, whatever the platform showed the sender.</summary>
 /// <param name="Subject">The user the command is about, for the quota, ban and audit actions.</param>
 /// <param name="Number">The allowance for <c>quota set</c> or the videos for <c>quota grant</c>.</param>
 /// <param name="Text">The reason for a ban, or the message users see while paused.</param>

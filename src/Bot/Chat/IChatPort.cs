@@ -15,7 +15,7 @@ public interface IChatPort
     long GetUploadLimit(ChatTarget target);
 
     /// <summary>
-    /// Sends the first answer to a command (a job's status message, or a reply such as the quota) and returns
+    /// Sends the first reply to a command (a job's status message, or a reply such as the quota) and returns
     /// its id. On Discord it replaces the deferred "thinking…" response.
     /// </summary>
     /// <exception cref="ChatSendException">The platform rejected the message or could not be reached.</exception>
@@ -42,7 +42,7 @@ public enum ChatSendFailure
     /// <summary>The request certainly did not arrive (connection refused, DNS); sending again is safe.</summary>
     NotSent,
 
-    /// <summary>The platform asked the bot to slow down; <see cref="ChatSendException.RetryAfter"/> says for how long.</summary>
+    /// <summary>The platform asked the bot to slow down; <see cref="ChatSendException.RetryAfter"/> gives how long.</summary>
     RateLimited,
 
     /// <summary>The file is over the platform's upload limit.</summary>

@@ -123,7 +123,7 @@ public sealed record DiscordInteraction
 
     /// <summary>
     /// Translates the interaction into a chat command; returns null for a command or button the bot does not
-    /// know. <paramref name="isModerator"/> comes from the adapter, which knows the moderator settings.
+    /// know. <paramref name="isModerator"/> comes from the adapter, which has the moderator settings.
     /// </summary>
     public ChatCommand? ToCommand(bool isModerator)
     {

@@ -20,7 +20,7 @@ public enum AcceptResult
     Duplicate,
     InvalidPrompt,
 
-    /// <summary>An option is invalid, or the image does not suit the task; <see cref="AcceptOutcome.Message"/> says what.</summary>
+    /// <summary>An option is invalid, or the image does not suit the task; <see cref="AcceptOutcome.Message"/> tells what.</summary>
     InvalidRequest,
 
     /// <summary>The prompt broke the prompt policy; the rejection was recorded for moderators.</summary>
@@ -36,9 +36,9 @@ public enum AcceptResult
 public sealed record AcceptOutcome(AcceptResult Result, Job? Job, PromptCheck Prompt, QuotaUsage? Usage, string? Message = null);
 
 /// <summary>
-/// Accepts a request: checks the prompt, the options and the prompt policy, then checks the pause and bans,
-/// reserves quota and stores the job in one transaction, so a request either becomes a job with a reservation
-/// or leaves nothing behind.
+/// Accepts a request. It checks the prompt, the options and the prompt policy first. Then one transaction checks
+/// the pause and bans, reserves quota and stores the job, so a request either becomes a job with a
+/// reservation or leaves nothing behind.
 /// </summary>
 public sealed partial class JobAcceptor(
     IDbContextFactory<BotDbContext> contextFactory,
@@ -52,7 +52,7 @@ public sealed partial class JobAcceptor(
     TimeProvider time,
     ILogger<JobAcceptor> logger)
 {
-    /// <summary>The key of the <see cref="BotSetting"/> that holds the pause message while moderators have paused the bot.</summary>
+    /// <summary>The key of the <see cref="BotSetting"/> that contains the pause message while moderators have paused the bot.</summary>
     public const string PauseSetting = "pause";
 
     public async Task<AcceptOutcome> AcceptAsync(GenerateCommand command, CancellationToken cancellationToken)

@@ -332,8 +332,15 @@ public sealed partial class ModerationService(
             After = Trim(after, 500),
         });
 
-    private static string Name(UserRef subject, UserRecord? record) =>
-        subject.DisplayName is { Length: > 0 } ? subject.ToString() : record is not null && record.DisplayName != subject.Id ? $"{record.DisplayName} ({subject.Id})" : subject.Id;
+    private static string Name(UserRef subject, UserRecord? record)
+    {
+        if (subject.DisplayName is { Length: > 0 })
+        {
+            return subject.ToString();
+        }
+
+        return record is not null && record.DisplayName != subject.Id ? $"{record.DisplayName} ({subject.Id})" : subject.Id;
+    }
 
     private string PeriodUnit() => quotaOptions.CurrentValue.Period switch
     {

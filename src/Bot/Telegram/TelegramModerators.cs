@@ -73,7 +73,7 @@ internal sealed partial class TelegramModerators(
         }
         catch (RequestException exception)
         {
-            // Without an answer the user is treated as not moderating: a moderator command then changes nothing.
+            // When Telegram does not respond, the user is treated as not moderating, so a moderator command changes nothing.
             LogLookupFailed(logger, exception, chatId, userId);
             return false;
         }

@@ -26,7 +26,7 @@ public static partial class TelegramUpdateParser
 
     /// <summary>
     /// Returns the command in a message's text or photo caption, or in a pressed button; null when the update
-    /// holds none for this bot. In groups, <c>/generate@OtherBot</c> belongs to another bot and is ignored.
+    /// contains none for this bot. In groups, <c>/generate@OtherBot</c> belongs to another bot and is ignored.
     /// </summary>
     /// <param name="botUsername">This bot's username, without the @.</param>
     public static TelegramCommand? Parse(Update update, string botUsername)
@@ -194,7 +194,7 @@ public static partial class TelegramUpdateParser
         });
     }
 
-    /// <summary>Builds a command about another user, or explains how to name one when the message names nobody.</summary>
+    /// <summary>Builds a command about another user, or explains how to name one when the message names no user.</summary>
     private static ChatCommand WithSubject(Message message, ChatUser user, ChatTarget target, string arguments, Func<UserRef, string, ChatCommand> build) =>
         Subject(message, arguments, out var rest) is { } subject ? build(subject, rest) : new InvalidCommand(user, target, WhichUser);
 
