@@ -20,7 +20,7 @@ public sealed record DiscordCall(string Method, string Path, JsonObject? Body, I
 
 /// <summary>
 /// A loopback Discord: a WebSocket gateway (Hello, Identify, READY, Resume, heartbeats, op 7, op 9, close codes)
-/// and the HTTP routes a slash-command bot uses, answering with the documented payloads and recording every
+/// and the HTTP routes a slash-command bot uses, responding with the documented payloads and recording every
 /// call. Tests drive it: they send interactions, ask the bot to reconnect, withhold heartbeat ACKs, and
 /// inject HTTP errors such as 429 and 413.
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     /// <summary>When set, every Resume is refused with op 9 <c>false</c>.</summary>
     public bool RefuseResumes { get; set; }
 
-    /// <summary>When set, the interaction token routes answer 401 with code 50027, as after the 15 minutes.</summary>
+    /// <summary>When set, the interaction token routes respond 401 with code 50027, as after the 15 minutes.</summary>
     public bool ExpireInteractionTokens { get; set; }
 
     public int Connections { get; private set; }
@@ -219,7 +219,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends op 7: Discord asks the client to reconnect and resume.</summary>
+    /// <summary>Sends op 7, Discord's request to reconnect and resume.</summary>
     public Task SendReconnectAsync() => SendAsync(new JsonObject { ["op"] = 7, ["d"] = null });
 
     /// <summary>Sends op 9 with whether the session may be resumed.</summary>
@@ -241,7 +241,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     public void FailNext(string pathPrefix, int status, string body, TimeSpan? retryAfter = null, string? method = null) =>
         _faults.GetOrAdd(pathPrefix, _ => new()).Enqueue((method, status, body, retryAfter));
 
-    /// <summary>Adds headers, such as <c>X-RateLimit-Remaining</c>, to the next answer on a path that starts with <paramref name="pathPrefix"/>.</summary>
+    /// <summary>Adds headers, such as <c>X-RateLimit-Remaining</c>, to the next response on a path that starts with <paramref name="pathPrefix"/>.</summary>
     public void AddHeadersNext(string pathPrefix, Dictionary<string, string> headers) =>
         _headers.GetOrAdd(pathPrefix, _ => new()).Enqueue(headers);
 

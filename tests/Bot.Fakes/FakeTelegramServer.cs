@@ -207,7 +207,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         _updateArrived.Release();
     }
 
-    /// <summary>The answers to button presses: the callback query id and the note shown, if any.</summary>
+    /// <summary>The responses to button presses: the callback query id and the note shown, if any.</summary>
     public IReadOnlyList<(string CallbackId, string? Text)> ButtonAnswers
     {
         get

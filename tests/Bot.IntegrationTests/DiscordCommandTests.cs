@@ -15,7 +15,7 @@ public sealed class DiscordCommandTests : BotTestBase
     private static string WebhookPath(string token) => $"webhooks/{FakeDiscordServer.ApplicationId}/{token}";
 
     [Fact]
-    public async Task ModCommand_WithoutManageServer_IsRefused()
+    public async Task ModCommand_NonModerator_Rejected()
     {
         await StartDiscordAsync();
 
@@ -27,14 +27,14 @@ public sealed class DiscordCommandTests : BotTestBase
     }
 
     [Fact]
-    public async Task ModBan_ByManageServer_RefusesWithoutRunPodJob_AndUnbanRestores()
+    public async Task ModBan_ThenUnban_ByManageServer()
     {
         await StartDiscordAsync();
 
         var (_, ban) = await Discord.SendModCommandAsync("ban", Other, memberPermissions: "32");
         Assert.Contains("is banned", await ReplyAsync(ban));
-        var (_, refused) = await Discord.SendCommandAsync("generate", "a cat", userId: Other);
-        Assert.Contains("a moderator banned you", await ReplyAsync(refused));
+        var (_, rejected) = await Discord.SendCommandAsync("generate", "a cat", userId: Other);
+        Assert.Contains("a moderator banned you", await ReplyAsync(rejected));
         Assert.Equal(0, RunPod.RunCalls);
 
         var (_, unban) = await Discord.SendModCommandAsync("unban", Other, memberPermissions: "32");

@@ -12,7 +12,7 @@ public sealed class TelegramCommandTests : BotTestBase
     private static readonly Dictionary<string, string?> ModeratorSettings = new() { ["Moderation:TelegramUserIds:0"] = Moderator.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     [Fact]
-    public async Task NonModerator_ModeratorCommand_IsRefusedAndChangesNothing()
+    public async Task ModeratorCommand_NonModerator_Rejected()
     {
         await StartBotAsync(ModeratorSettings);
 
@@ -24,20 +24,20 @@ public sealed class TelegramCommandTests : BotTestBase
     }
 
     [Fact]
-    public async Task Ban_RefusesGenerateWithoutRunPodJob_AndUnbanRestores()
+    public async Task Ban_ThenUnban_RestoresGenerate()
     {
         await StartBotAsync(ModeratorSettings);
 
         var ban = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, $"/ban {Member} flooding", "supergroup"));
-        var refused = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Member, "/generate a cat", "supergroup"));
+        var rejected = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Member, "/generate a cat", "supergroup"));
         await Task.Delay(500);
         var runsWhileBanned = RunPod.RunCalls;
         var unban = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, $"/unban {Member}", "supergroup"));
         var accepted = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Member, "/generate a dog", "supergroup"));
 
         Assert.Contains("is banned", ban.Text);
-        Assert.Contains("a moderator banned you", refused.Text);
-        Assert.Contains("flooding", refused.Text);
+        Assert.Contains("a moderator banned you", rejected.Text);
+        Assert.Contains("flooding", rejected.Text);
         Assert.Equal(0, runsWhileBanned);
         Assert.Contains("no longer banned", unban.Text);
         Assert.Contains("Queued", accepted.Text);
@@ -110,12 +110,12 @@ public sealed class TelegramCommandTests : BotTestBase
 
         var own = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Member, "/jobs", "supergroup"));
         var others = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, $"/jobs {Member}", "supergroup"));
-        var refused = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, 3003, $"/jobs {Member}", "supergroup"));
+        var rejected = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, 3003, $"/jobs {Member}", "supergroup"));
 
         Assert.Contains("#1 · ✅ delivered", own.Text);
         Assert.Contains("a purple cat", own.Text);
         Assert.Contains("#1 · ✅ delivered", others.Text);
-        Assert.Contains("Only moderators", refused.Text);
+        Assert.Contains("Only moderators", rejected.Text);
     }
 
     [Fact]

@@ -59,7 +59,13 @@ internal static class GenerateAction
         var outcome = await services.GetRequiredService<JobAcceptor>().AcceptAsync(command, CancellationToken.None);
         if (outcome.Job is not { } job)
         {
-            await Console.Error.WriteLineAsync($"The request was not accepted ({outcome.Result}).");
+            await Console.Error.WriteLineAsync(outcome.Result switch
+            {
+                AcceptResult.Blocked => "The prompt breaks the prompt policy (Moderation:BlockedTerms or Moderation:BlockedPatterns).",
+                AcceptResult.Paused => $"Video generation is paused by a moderator{(string.IsNullOrWhiteSpace(outcome.Message) ? "." : $": {outcome.Message}")} Resume it with /resume in a chat.",
+                AcceptResult.InvalidRequest => outcome.Message,
+                _ => $"The request was not accepted ({outcome.Result}).",
+            });
             return ExitCodes.InvalidConfiguration;
         }
 

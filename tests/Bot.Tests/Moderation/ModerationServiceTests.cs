@@ -38,7 +38,7 @@ public sealed class ModerationServiceTests : IDisposable
     [InlineData(ModeratorAction.Unban)]
     [InlineData(ModeratorAction.Pause)]
     [InlineData(ModeratorAction.Stats)]
-    public async Task NonModerator_IsRefusedAndChangesNothing(ModeratorAction action)
+    public async Task NonModerator_ChangesNothing(ModeratorAction action)
     {
         var reply = await _moderation.HandleAsync(new ModerateCommand(NotModerator, Target, action, Subject, 50, "reason"), CancellationToken.None);
 
