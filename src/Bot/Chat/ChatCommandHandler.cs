@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bot.Generation;
 using Bot.Jobs;
 using Bot.Moderation;
@@ -159,7 +158,7 @@ public sealed class ChatCommandHandler(
         var text = new ChatText().Bold(command.Subject is null ? "Your latest jobs" : $"Latest jobs of {command.Subject}").Plain("\n");
         foreach (var job in jobs)
         {
-            text.Plain($"#{job.Id} · {StateName(job.State)} · {StatusText.Duration(now - job.CreatedAt)} ago · ").Italic(Trim(job.Prompt, 60)).Plain("\n");
+            text.Plain($"#{job.Id} · {StateName(job.State)} · {StatusText.Duration(now - job.CreatedAt)} ago · ").Italic(ChatFormat.Trim(job.Prompt, 60)).Plain("\n");
         }
 
         return text;
@@ -173,13 +172,13 @@ public sealed class ChatCommandHandler(
             return ChatText.Of("Your allowance on this bot is 0 videos, so you cannot make videos here. Ask a moderator if you think this is a mistake.");
         }
 
-        var text = new ChatText().Plain($"You have used all {Videos(usage.Allowance)} of your {PeriodName()} allowance");
+        var text = new ChatText().Plain($"You have used all {ChatFormat.Videos(usage.Allowance)} of your {ChatFormat.Adjective(quotaOptions.CurrentValue.Period)} allowance");
         if (usage.Reserved > 0)
         {
             text.Plain($" ({usage.Reserved} still in progress; any that fail are given back)");
         }
 
-        return text.Plain($". It resets in {StatusText.Duration(usage.ResetsAt - now)}, at {FormatTime(usage.ResetsAt)}.");
+        return text.Plain($". It resets in {StatusText.Duration(usage.ResetsAt - now)}, at {ChatFormat.Time(usage.ResetsAt)}.");
     }
 
     private async Task<ChatText> QuotaAsync(ChatUser user, CancellationToken cancellationToken)
@@ -188,10 +187,10 @@ public sealed class ChatCommandHandler(
         var usage = await ledger.GetUsageAsync(context, user, cancellationToken);
         var now = time.GetUtcNow();
 
-        var text = new ChatText().Bold("Your allowance: ").Plain($"{Videos(usage.Allowance - usage.Granted)} per {PeriodUnit()}");
-        text.Plain(usage.Granted > 0 ? $", plus {usage.Granted} extra this {PeriodUnit()}.\n" : ".\n");
+        var text = new ChatText().Bold("Your allowance: ").Plain($"{ChatFormat.Videos(usage.Allowance - usage.Granted)} per {PeriodUnit}");
+        text.Plain(usage.Granted > 0 ? $", plus {usage.Granted} extra this {PeriodUnit}.\n" : ".\n");
         text.Plain($"Received: {usage.Charged} · in progress: {usage.Reserved} · left: {usage.Remaining}\n");
-        text.Plain($"Resets at {FormatTime(usage.ResetsAt)} (in {StatusText.Duration(usage.ResetsAt - now)}).");
+        text.Plain($"Resets at {ChatFormat.Time(usage.ResetsAt)} (in {StatusText.Duration(usage.ResetsAt - now)}).");
         return text;
     }
 
@@ -213,7 +212,7 @@ public sealed class ChatCommandHandler(
             .Code("/jobs").Plain(" lists your latest jobs\n")
             .Code("/cancel [job]").Plain(" cancels a job that has not finished\n")
             .Code("/help").Plain(" shows this message\n\n")
-            .Plain($"A video takes a few minutes; my status message shows how far it got and has a Cancel button. You can make {Videos(quota.DefaultAllowance)} per {PeriodUnit()}, ")
+            .Plain($"A video takes a few minutes; my status message shows how far it got and has a Cancel button. You can make {ChatFormat.Videos(quota.DefaultAllowance)} per {PeriodUnit}, ")
             .Plain("and a video that fails does not count. A finished video has a Re-roll button: the same request with a new seed.\n\n")
             .Bold("Moderators").Plain(" can also use ")
             .Code("quota show|set|grant|reset").Plain(", ")
@@ -247,24 +246,5 @@ public sealed class ChatCommandHandler(
         _ => state.ToString(),
     };
 
-    private static string Videos(int count) => count == 1 ? "1 video" : $"{count} videos";
-
-    private static string Trim(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
-
-    private string PeriodName() => quotaOptions.CurrentValue.Period switch
-    {
-        QuotaPeriod.Weekly => "weekly",
-        QuotaPeriod.Monthly => "monthly",
-        _ => "daily",
-    };
-
-    private string PeriodUnit() => quotaOptions.CurrentValue.Period switch
-    {
-        QuotaPeriod.Weekly => "week",
-        QuotaPeriod.Monthly => "month",
-        _ => "day",
-    };
-
-    private static string FormatTime(DateTimeOffset moment) =>
-        moment.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    private string PeriodUnit => ChatFormat.Unit(quotaOptions.CurrentValue.Period);
 }

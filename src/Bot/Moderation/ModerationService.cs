@@ -70,18 +70,18 @@ public sealed partial class ModerationService(
 
         var text = new ChatText().Bold(Name(subject, record)).Plain("\n");
         text.Plain(usage.OwnAllowance is { } own
-            ? $"Allowance: {own} per {PeriodUnit()} (set for this user; the default is {quotaOptions.CurrentValue.DefaultAllowance})"
-            : $"Allowance: {quotaOptions.CurrentValue.DefaultAllowance} per {PeriodUnit()} (the default)");
+            ? $"Allowance: {own} per {PeriodUnit} (set for this user; the default is {quotaOptions.CurrentValue.DefaultAllowance})"
+            : $"Allowance: {quotaOptions.CurrentValue.DefaultAllowance} per {PeriodUnit} (the default)");
         if (usage.Granted > 0)
         {
-            text.Plain($", plus {usage.Granted} granted this {PeriodUnit()}");
+            text.Plain($", plus {usage.Granted} granted this {PeriodUnit}");
         }
 
         text.Plain($"\nReceived: {usage.Charged} · in progress: {usage.Reserved} · left: {usage.Remaining}\n");
-        text.Plain($"Resets at {FormatTime(usage.ResetsAt)}.");
+        text.Plain($"Resets at {ChatFormat.Time(usage.ResetsAt)}.");
         if (record is { IsBanned: true })
         {
-            text.Plain($"\nBanned since {FormatTime(record.BannedAt!.Value)}{(record.BanReason is { } reason ? $": {reason}" : ".")}");
+            text.Plain($"\nBanned since {ChatFormat.Time(record.BannedAt!.Value)}{(record.BanReason is { } reason ? $": {reason}" : ".")}");
         }
 
         return text;
@@ -98,7 +98,7 @@ public sealed partial class ModerationService(
         {
             var before = record.Allowance?.ToString(CultureInfo.InvariantCulture) ?? $"default ({quotaOptions.CurrentValue.DefaultAllowance})";
             record.Allowance = allowance;
-            return (before, allowance.ToString(CultureInfo.InvariantCulture), $"{Name(command.Subject!, record)} may now make {Videos(allowance)} per {PeriodUnit()}.");
+            return (before, allowance.ToString(CultureInfo.InvariantCulture), $"{Name(command.Subject!, record)} may now make {ChatFormat.Videos(allowance)} per {PeriodUnit}.");
         }, cancellationToken);
     }
 
@@ -108,7 +108,7 @@ public sealed partial class ModerationService(
             var before = record.Allowance?.ToString(CultureInfo.InvariantCulture) ?? "default";
             record.Allowance = null;
             var allowance = quotaOptions.CurrentValue.DefaultAllowance;
-            return (before, $"default ({allowance})", $"{Name(command.Subject!, record)} is back to the default allowance of {Videos(allowance)} per {PeriodUnit()}.");
+            return (before, $"default ({allowance})", $"{Name(command.Subject!, record)} is back to the default allowance of {ChatFormat.Videos(allowance)} per {PeriodUnit}.");
         }, cancellationToken);
 
     private async Task<ChatText> BanAsync(ModerateCommand command, CancellationToken cancellationToken) =>
@@ -159,7 +159,7 @@ public sealed partial class ModerationService(
         await context.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        return ChatText.Of($"{subject} gets {Videos(videos)} more this {PeriodUnit()} and now has {before.Remaining + videos} left.");
+        return ChatText.Of($"{subject} gets {ChatFormat.Videos(videos)} more this {PeriodUnit} and now has {before.Remaining + videos} left.");
     }
 
     private async Task<ChatText> PauseAsync(ModerateCommand command, CancellationToken cancellationToken)
@@ -210,7 +210,7 @@ public sealed partial class ModerationService(
         text.Append(await StatsLineAsync(context, "Today", today, cancellationToken));
         if (periodStart != today)
         {
-            text.Append(await StatsLineAsync(context, $"This {PeriodUnit()}", periodStart, cancellationToken));
+            text.Append(await StatsLineAsync(context, $"This {PeriodUnit}", periodStart, cancellationToken));
         }
 
         var waiting = await context.Jobs.CountAsync(j => j.State == JobState.Accepted, cancellationToken);
@@ -224,10 +224,10 @@ public sealed partial class ModerationService(
             .Take(3)
             .ToListAsync(cancellationToken);
         var rejected = await context.PromptRejections.CountAsync(r => r.At >= periodStart, cancellationToken);
-        text.Plain($"Prompts rejected by the policy this {PeriodUnit()}: {rejected}");
+        text.Plain($"Prompts rejected by the policy this {PeriodUnit}: {rejected}");
         foreach (var rejection in rejections)
         {
-            text.Plain($"\n· {rejection.UserName} ({rejection.UserKey}), {rejection.Rule}: ").Italic(Trim(rejection.Prompt, 80));
+            text.Plain($"\n· {rejection.UserName} ({rejection.UserKey}), {rejection.Rule}: ").Italic(ChatFormat.Trim(rejection.Prompt, 80));
         }
 
         return text;
@@ -278,7 +278,7 @@ public sealed partial class ModerationService(
         var text = new ChatText().Bold(subject is null ? "Latest moderator actions" : $"Moderator actions about {subject}").Plain("\n");
         foreach (var entry in entries)
         {
-            text.Plain($"{FormatTime(entry.At)} · {entry.ModeratorName}: {entry.Action}");
+            text.Plain($"{ChatFormat.Time(entry.At)} · {entry.ModeratorName}: {entry.Action}");
             if (entry.Target is { } target)
             {
                 text.Plain($" {target}");
@@ -328,8 +328,8 @@ public sealed partial class ModerationService(
             ModeratorName = command.User.DisplayName,
             Action = action,
             Target = target,
-            Before = Trim(before, 500),
-            After = Trim(after, 500),
+            Before = ChatFormat.Trim(before, 500),
+            After = ChatFormat.Trim(after, 500),
         });
 
     private static string Name(UserRef subject, UserRecord? record)
@@ -342,23 +342,11 @@ public sealed partial class ModerationService(
         return record is not null && record.DisplayName != subject.Id ? $"{record.DisplayName} ({subject.Id})" : subject.Id;
     }
 
-    private string PeriodUnit() => quotaOptions.CurrentValue.Period switch
-    {
-        QuotaPeriod.Weekly => "week",
-        QuotaPeriod.Monthly => "month",
-        _ => "day",
-    };
-
-    private static string Videos(int count) => count == 1 ? "1 video" : $"{count} videos";
-
-    private static string Trim(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
-
-    private static string FormatTime(DateTimeOffset moment) =>
-        moment.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
     [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "{UserKey} tried the moderator command {Action} without being a moderator")]
     private static partial void LogRefused(ILogger logger, string userKey, ModeratorAction action);
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Information, Message = "Moderator {ModeratorKey}: {Action} {Target} ({Before} -> {After})")]
     private static partial void LogChanged(ILogger logger, string moderatorKey, string action, string target, string before, string after);
+
+    private string PeriodUnit => ChatFormat.Unit(quotaOptions.CurrentValue.Period);
 }
