@@ -89,6 +89,16 @@ public sealed partial class DiscordRestClient
         return SendMessageAsync(route, message, files, cancellationToken);
     }
 
+    /// <summary>Deletes the interaction's original response, such as a deferred "thinking…" that should not stay in the channel.</summary>
+    public async Task DeleteOriginalResponseAsync(string applicationId, string token, CancellationToken cancellationToken)
+    {
+        var route = DiscordRoute.Interaction(
+            HttpMethod.Delete,
+            $"webhooks/{applicationId}/{token}/messages/@original",
+            $"webhooks/{applicationId}/{DiscordRoute.TokenKey(token)}/messages/@original");
+        await SendAsync(route, null, null, cancellationToken);
+    }
+
     /// <summary>Edits a message posted with the interaction token (the original response or a follow-up).</summary>
     public Task<DiscordMessage> EditWebhookMessageAsync(
         string applicationId, string token, string messageId, JsonObject message, CancellationToken cancellationToken)

@@ -536,6 +536,15 @@ public sealed class FakeDiscordServer : IAsyncDisposable
                 await Json(response, 200, StoreMessage(OriginalOf(token), body));
                 return;
 
+            case ("DELETE", ["webhooks", _, var token, "messages", "@original"]):
+                lock (_gate)
+                {
+                    _messages.Remove(OriginalOf(token).MessageId);
+                }
+
+                response.StatusCode = 204;
+                return;
+
             case ("PATCH", ["webhooks", _, _, "messages", var messageId]):
                 await Json(response, 200, StoreMessage(ExistingMessage(messageId), body));
                 return;

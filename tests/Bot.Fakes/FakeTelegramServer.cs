@@ -291,10 +291,15 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     private IResult SetCommands(JsonObject parameters)
     {
         var commands = parameters["commands"] as JsonArray ?? JsonNode.Parse(parameters["commands"]!.GetValue<string>()) as JsonArray;
-        var scope = parameters["scope"]?["type"]?.GetValue<string>() ?? "default";
+        var scopeObject = parameters["scope"] is JsonValue text ? JsonNode.Parse(text.GetValue<string>()) : parameters["scope"];
+        var scope = scopeObject?["type"]?.GetValue<string>() ?? "default";
         if (scope == "default")
         {
             Commands = commands;
+        }
+        else if (scopeObject?["chat_id"] is { } chatId)
+        {
+            scope += ":" + chatId.ToJsonString().Trim('"');
         }
 
         CommandMenus.Enqueue((scope, [.. commands!.Select(c => c!["command"]!.GetValue<string>())]));

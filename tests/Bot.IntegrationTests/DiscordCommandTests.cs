@@ -29,7 +29,7 @@ public sealed class DiscordCommandTests : BotTestBase
     [Fact]
     public async Task ModBan_ThenUnban_ByManageServer()
     {
-        await StartDiscordAsync();
+        await StartDiscordAsync(new Dictionary<string, string?> { ["Moderation:DiscordManagerGuildIds:0"] = "1100000000000000000" });
 
         var (_, ban) = await Discord.SendModCommandAsync("ban", Other, memberPermissions: "32");
         Assert.Contains("is banned", await ReplyAsync(ban));
@@ -41,6 +41,16 @@ public sealed class DiscordCommandTests : BotTestBase
         Assert.Contains("no longer banned", await ReplyAsync(unban));
         var (_, accepted) = await Discord.SendCommandAsync("generate", "a dog", userId: Other);
         Assert.Contains("Queued", await ReplyAsync(accepted));
+    }
+
+    [Fact]
+    public async Task ManageServer_UnlistedServer_NotModerator()
+    {
+        await StartDiscordAsync(new Dictionary<string, string?> { ["Moderation:DiscordManagerGuildIds:0"] = "1100000000000000099" });
+
+        var (_, ban) = await Discord.SendModCommandAsync("ban", Other, memberPermissions: "32");
+
+        Assert.Equal("Only moderators can use this command, so nothing was done.", await ReplyAsync(ban));
     }
 
     [Fact]
@@ -111,7 +121,7 @@ public sealed class DiscordCommandTests : BotTestBase
         var button = video.Body!["components"]![0]!["components"]![0]!;
         Assert.Equal("Re-roll", button["label"]!.GetValue<string>());
 
-        var (pressId, pressToken) = await Discord.PressButtonAsync(button["custom_id"]!.GetValue<string>(), "any", userId: Other);
+        var (pressId, pressToken) = await Discord.PressButtonAsync(button["custom_id"]!.GetValue<string>(), "any");
 
         await Eventually.WaitForAsync(() => Discord.CallsTo("POST", WebhookPath(pressToken)).FirstOrDefault(), "the re-rolled video");
         var defer = Assert.Single(Discord.CallsTo("POST", $"interactions/{pressId}/"));
@@ -119,6 +129,23 @@ public sealed class DiscordCommandTests : BotTestBase
         Assert.Equal(42, RunPod.Inputs[0]["seed"]!.GetValue<long>());
         Assert.NotEqual(42, RunPod.Inputs[1]["seed"]!.GetValue<long>());
         Assert.Equal(1, videoMessage);
+    }
+
+    [Fact]
+    public async Task Reroll_BySomeoneElse_IsRefusedPrivately()
+    {
+        await StartDiscordAsync();
+        var (_, token) = await Discord.SendCommandAsync("generate", "a cat");
+        var video = await Eventually.WaitForAsync(() => Discord.CallsTo("POST", WebhookPath(token)).FirstOrDefault(), "the video");
+        var customId = video.Body!["components"]![0]!["components"]![0]!["custom_id"]!.GetValue<string>();
+
+        var (_, pressToken) = await Discord.PressButtonAsync(customId, "any", userId: Other);
+
+        var note = await Eventually.WaitForAsync(() => Discord.CallsTo("POST", WebhookPath(pressToken)).FirstOrDefault(), "the private note");
+        Assert.Equal("Only the person who asked for this video can re-roll it. Use /generate with your own description.", note.Body!["content"]!.GetValue<string>());
+        Assert.Equal(64, note.Body["flags"]!.GetValue<int>());
+        Assert.Single(Discord.CallsTo("DELETE", WebhookPath(pressToken)));
+        Assert.Equal(1, RunPod.RunCalls);
     }
 
     [Fact]

@@ -179,9 +179,11 @@ public sealed class DiscordGenerateTests : BotTestBase
         var status = Discord.OriginalMessageId(token)!;
         var button = Discord.MessageById(status)!["components"]![0]!["components"]![0]!["custom_id"]!.GetValue<string>();
 
-        await Discord.PressButtonAsync(button, status);
+        var (_, pressToken) = await Discord.PressButtonAsync(button, status);
 
         await Eventually.WaitUntilAsync(() => Content(status).Contains("Cancelled", StringComparison.Ordinal), "the cancelled status");
+        var note = await Eventually.WaitForAsync(() => Discord.CallsTo("POST", WebhookPath(pressToken)).FirstOrDefault(), "the private note");
+        Assert.Equal("Job #1 was cancelled, and it was not counted against your allowance.", note.Body!["content"]!.GetValue<string>());
         Assert.Equal(1, RunPod.CancelCalls);
         Assert.Empty(Discord.MessageById(status)!["components"]!.AsArray());
         var (_, quotaToken) = await Discord.SendCommandAsync("quota");

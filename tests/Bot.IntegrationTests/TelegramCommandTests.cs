@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bot.IntegrationTests.Support;
 
 namespace Bot.IntegrationTests;
@@ -47,11 +48,25 @@ public sealed class TelegramCommandTests : BotTestBase
     public async Task ChatAdministrator_Moderates()
     {
         Telegram.MakeAdministrator(Group, 4004);
-        await StartBotAsync();
+        await StartBotAsync(new Dictionary<string, string?> { ["Moderation:TelegramAdminChatIds:0"] = Group.ToString(CultureInfo.InvariantCulture) });
 
         var reply = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, 4004, $"/quota set {Member} 1", "supergroup"));
 
         Assert.Contains("may now make 1 video per day", reply.Text);
+    }
+
+    [Fact]
+    public async Task ChatAdministrator_OfAnotherGroup_IsNotAModerator()
+    {
+        const long OtherGroup = -100888;
+        Telegram.MakeAdministrator(OtherGroup, 4004);
+        await StartBotAsync(new Dictionary<string, string?> { ["Moderation:TelegramAdminChatIds:0"] = Group.ToString(CultureInfo.InvariantCulture) });
+
+        var reply = await ReplyToAsync(OtherGroup, Telegram.SendUserMessage(OtherGroup, 4004, $"/quota set {Member} 1", "supergroup"));
+        var noUser = await ReplyToAsync(OtherGroup, Telegram.SendUserMessage(OtherGroup, 4004, "/ban", "supergroup"));
+
+        Assert.Equal("Only moderators can use this command, so nothing was done.", reply.Text);
+        Assert.Equal("Only moderators can use this command, so nothing was done.", noUser.Text);
     }
 
     [Fact]
@@ -66,7 +81,7 @@ public sealed class TelegramCommandTests : BotTestBase
         await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, "/quota reset", "supergroup", replyTo: memberMessage));
         var own = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Member, "/quota", "supergroup"));
 
-        Assert.Contains("Allowance: 2 per day (set for this user; the default is 5), plus 3 granted this day", show.Text);
+        Assert.Contains("Allowance: 2 per day (set for this user; the default is 5), plus 3 granted today", show.Text);
         Assert.Contains("left: 5", show.Text);
         Assert.Contains("5 videos per day, plus 3 extra", own.Text);
         Assert.Contains("left: 8", own.Text);
@@ -98,7 +113,7 @@ public sealed class TelegramCommandTests : BotTestBase
 
         var stats = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, "/stats", "supergroup"));
 
-        Assert.Contains("Today: 1 job (1 delivered), 2 GPU seconds, about 0.02 USD (estimate).", stats.Text);
+        Assert.Contains("Today: 1 job (1 ✅ delivered), 2 GPU seconds, about 0.02 USD (estimate).", stats.Text);
     }
 
     [Fact]
@@ -142,9 +157,45 @@ public sealed class TelegramCommandTests : BotTestBase
         await StartBotAsync(ModeratorSettings);
         var status = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Member, "/generate a long film", "supergroup"));
 
-        Telegram.SendUserMessage(Group, Moderator, "/cancel 1", "supergroup");
+        var reply = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, "/cancel 1", "supergroup"));
+        var audit = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, "/audit", "supergroup"));
 
         await Eventually.WaitUntilAsync(() => Telegram.TextOf(Group, status.MessageId)!.Contains("Cancelled", StringComparison.Ordinal), "the cancelled status");
+        Assert.Contains("Job #1 of ", reply.Text);
+        Assert.Contains("was cancelled, and it was not counted against their allowance.", reply.Text);
+        Assert.Contains("A moderator cancelled this job.", Telegram.TextOf(Group, status.MessageId));
+        Assert.Contains($"cancel User{Member} ({Member}) (job #1", audit.Text);
+    }
+
+    [Fact]
+    public async Task Reroll_BySomeoneElse_IsRefused()
+    {
+        await StartBotAsync();
+        Telegram.SendUserMessage(Group, Member, "/generate a cat", "supergroup");
+        var video = await VideoAsync(Group);
+
+        Telegram.PressButton(Group, 3003, video.MessageId, "reroll:1");
+
+        await Eventually.WaitUntilAsync(() => Telegram.ButtonAnswers.Count == 1, "the button's answer");
+        Assert.StartsWith("Only the person who asked for this video can re-roll it.", Telegram.ButtonAnswers.Single().Text);
+        Assert.Equal(1, RunPod.RunCalls);
+    }
+
+    [Fact]
+    public async Task Reroll_PressedTwiceInAMoment_StartsOneJob()
+    {
+        await StartBotAsync();
+        Telegram.SendUserMessage(Group, Member, "/generate a cat", "supergroup");
+        var video = await VideoAsync(Group);
+
+        Telegram.PressButton(Group, Member, video.MessageId, "reroll:1");
+        Telegram.PressButton(Group, Member, video.MessageId, "reroll:1");
+
+        await Eventually.WaitUntilAsync(() => Telegram.ButtonAnswers.Count == 2, "both button answers");
+        await Eventually.WaitUntilAsync(() => Telegram.MessagesTo(Group).Count(m => m.Method == "sendVideo") == 2, "the second video");
+        Assert.Equal(2, RunPod.RunCalls);
+        Assert.Null(Telegram.ButtonAnswers[0].Text);
+        Assert.Equal("You pressed Re-roll a moment ago, and that video is already on its way.", Telegram.ButtonAnswers[1].Text);
     }
 
     [Fact]

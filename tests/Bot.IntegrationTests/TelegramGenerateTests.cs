@@ -35,16 +35,20 @@ public sealed class TelegramGenerateTests : BotTestBase
     [Fact]
     public async Task Start_RegistersCommandMenu()
     {
-        await StartBotAsync();
+        await StartBotAsync(new Dictionary<string, string?>
+        {
+            ["Moderation:TelegramAdminChatIds:0"] = "-100777",
+            ["Moderation:TelegramUserIds:0"] = "2002",
+        });
 
-        await Eventually.WaitUntilAsync(() => Telegram.Commands is not null, "setMyCommands");
-
-        await Eventually.WaitUntilAsync(() => Telegram.CommandMenus.Any(menu => menu.Scope == "all_chat_administrators"), "the moderator menu");
+        await Eventually.WaitUntilAsync(() => Telegram.CommandMenus.Count == 3, "the three command menus");
 
         var commands = Telegram.Commands!.Select(c => c!["command"]!.GetValue<string>()).ToList();
         Assert.Equal(["generate", "quota", "jobs", "cancel", "help"], commands);
-        var moderatorMenu = Telegram.CommandMenus.Single(menu => menu.Scope == "all_chat_administrators").Commands;
-        Assert.Equal(["generate", "quota", "jobs", "cancel", "help", "ban", "unban", "stats", "pause", "resume", "audit"], moderatorMenu);
+        string[] moderatorMenu = ["generate", "quota", "jobs", "cancel", "help", "ban", "unban", "stats", "pause", "resume", "audit"];
+        Assert.Equal(moderatorMenu, Telegram.CommandMenus.Single(menu => menu.Scope == "chat_administrators:-100777").Commands);
+        Assert.Equal(moderatorMenu, Telegram.CommandMenus.Single(menu => menu.Scope == "chat:2002").Commands);
+        Assert.DoesNotContain(Telegram.CommandMenus, menu => menu.Scope == "all_chat_administrators");
     }
 
     [Fact]
@@ -96,7 +100,7 @@ public sealed class TelegramGenerateTests : BotTestBase
         var rejection = await ReplyToAsync(Chat, second);
         await VideoAsync(Chat);
 
-        Assert.Contains("used all 1 video of", rejection.Text);
+        Assert.Contains("You have used your daily allowance of 1 video", rejection.Text);
         Assert.Contains("resets in", rejection.Text);
         Assert.Equal(1, RunPod.RunCalls);
     }
@@ -378,7 +382,7 @@ public sealed class TelegramGenerateTests : BotTestBase
         await Eventually.WaitUntilAsync(() => Telegram.ButtonAnswers.Count == 1, "the button's answer");
         Assert.Equal(1, RunPod.CancelCalls);
         Assert.Empty(Telegram.ButtonsOf(Chat, status.MessageId));
-        Assert.Null(Telegram.ButtonAnswers[0].Text);
+        Assert.Equal("Job #1 was cancelled, and it was not counted against your allowance.", Telegram.ButtonAnswers[0].Text);
         var quota = await ReplyToAsync(Chat, Telegram.SendUserMessage(Chat, User, "/quota"));
         Assert.Contains("left: 5", quota.Text);
     }

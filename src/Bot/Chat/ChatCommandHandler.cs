@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bot.Generation;
 using Bot.Jobs;
 using Bot.Moderation;
@@ -25,6 +26,7 @@ public sealed class ChatCommandHandler(
 {
     public const string ExamplePrompt = "a red fox running through snow";
     private const int JobsListed = 10;
+    private const int RerollWindowSeconds = 10;
 
     /// <summary>The reply when carrying out a command failed inside the bot, e.g. because the database was unavailable.</summary>
     public static ChatText InternalErrorText { get; } = ChatText.Of(
@@ -38,9 +40,10 @@ public sealed class ChatCommandHandler(
             RerollCommand reroll => await RerollAsync(reroll, cancellationToken),
             ShowQuotaCommand => await QuotaAsync(command.User, cancellationToken),
             ListJobsCommand list => await ListJobsAsync(list, cancellationToken),
-            HelpCommand help => Help(help.IsStart),
+            HelpCommand help => Help(help.IsStart, command.User.Platform),
             CancelCommand cancel => await CancelAsync(cancel, cancellationToken),
             ModerateCommand moderate => await moderation.HandleAsync(moderate, cancellationToken),
+            InvalidCommand { ModeratorsOnly: true } when !command.User.IsChatModerator => ModerationService.NotModeratorText,
             InvalidCommand invalid => ChatText.Of(invalid.Message),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Unknown command."),
         };
@@ -69,6 +72,8 @@ public sealed class ChatCommandHandler(
                     "Your description contains control characters (invisible formatting codes). Please retype it as plain text and send it again."),
             },
             AcceptResult.InvalidRequest => ChatText.Of(outcome.Message!),
+            AcceptResult.Blocked when outcome.Message == JobAcceptor.NegativePromptBlocked => ChatText.Of(
+                "Your negative prompt uses words this bot does not allow, so no video was made and nothing was counted. Please leave them out."),
             AcceptResult.Blocked => ChatText.Of("This description is not allowed on this bot, so no video was made and nothing was counted. Please describe something else."),
             AcceptResult.Paused => new ChatText()
                 .Plain("The moderators have paused video generation for now. Nothing was counted; please try again later.")
@@ -90,6 +95,11 @@ public sealed class ChatCommandHandler(
             return ChatText.Of("Only a finished video can be re-rolled.");
         }
 
+        if (job.UserKey != command.User.Key)
+        {
+            return ChatText.Of("Only the person who asked for this video can re-roll it. Use /generate with your own description.");
+        }
+
         ChatImage? image = null;
         if (job.ImageUrl is { } url)
         {
@@ -106,13 +116,22 @@ public sealed class ChatCommandHandler(
             image = new ChatImage(null, stored.Bytes, stored.MediaType);
         }
 
+        // A second press moments after the first (a double tap, or a slow connection) must not make a second job.
+        var now = time.GetUtcNow();
+        var keyPrefix = string.Create(CultureInfo.InvariantCulture, $"reroll:{job.Id}:{command.User.Key}:");
+        var recentFrom = now.AddSeconds(-RerollWindowSeconds);
+        if (await context.Jobs.AnyAsync(j => j.RequestKey.StartsWith(keyPrefix) && j.CreatedAt >= recentFrom, cancellationToken))
+        {
+            return ChatText.Of("You pressed Re-roll a moment ago, and that video is already on its way.");
+        }
+
         var preset = VideoPresets.Find(job.Task);
         var aspect = preset is not null && job.Size == preset.PortraitSize ? VideoAspect.Portrait : VideoAspect.Landscape;
         var generate = new GenerateCommand(
             command.User,
             command.Target,
             job.Prompt,
-            command.RequestKey,
+            keyPrefix + now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
             NewSeed(job.OutputSeed ?? job.Seed),
             aspect,
             job.NegativePrompt,
@@ -122,16 +141,22 @@ public sealed class ChatCommandHandler(
 
     private async Task<ChatText?> CancelAsync(CancelCommand command, CancellationToken cancellationToken)
     {
-        var (result, jobId) = await canceller.CancelAsync(command.User, command.JobId, cancellationToken);
+        var (result, jobId, job) = await canceller.CancelAsync(command.User, command.JobId, cancellationToken);
+        if (result == CancelResult.Cancelled && job!.UserKey != command.User.Key)
+        {
+            // A moderator stopped someone else's job: that is a moderator action, so it goes into the audit log.
+            await moderation.RecordAsync(command.User, "cancel", job.UserKey, $"job #{job.Id} {ChatFormat.State(job.State)}", "cancelled", cancellationToken);
+            return ChatText.Of($"Job #{jobId} of {job.UserName} was cancelled, and it was not counted against their allowance.");
+        }
+
         return result switch
         {
-            CancelResult.Cancelled when command.JobId is null => ChatText.Of($"Job #{jobId} was cancelled, and it was not counted against your allowance."),
-            CancelResult.Cancelled => null,
+            CancelResult.Cancelled => ChatText.Of($"Job #{jobId} was cancelled, and it was not counted against your allowance."),
             CancelResult.NotOwner => ChatText.Of("Only the person who asked for this video, or a moderator, can cancel it."),
             CancelResult.TooLate => ChatText.Of("The video is already being posted, so it can no longer be cancelled."),
             CancelResult.NotFound when jobId is null => ChatText.Of("You have no unfinished job to cancel."),
             CancelResult.NotFound => ChatText.Of($"There is no job #{jobId}."),
-            _ => ChatText.Of($"Job #{jobId} has already finished."),
+            _ => ChatText.Of($"Job #{jobId} has already ended ({ChatFormat.State(job!.State)})."),
         };
     }
 
@@ -158,7 +183,7 @@ public sealed class ChatCommandHandler(
         var text = new ChatText().Bold(command.Subject is null ? "Your latest jobs" : $"Latest jobs of {command.Subject}").Plain("\n");
         foreach (var job in jobs)
         {
-            text.Plain($"#{job.Id} · {StateName(job.State)} · {StatusText.Duration(now - job.CreatedAt)} ago · ").Italic(ChatFormat.Trim(job.Prompt, 60)).Plain("\n");
+            text.Plain($"#{job.Id} · {ChatFormat.State(job.State)} · {StatusText.Duration(now - job.CreatedAt)} ago · ").Italic(ChatFormat.Trim(job.Prompt, 60)).Plain("\n");
         }
 
         return text;
@@ -172,7 +197,7 @@ public sealed class ChatCommandHandler(
             return ChatText.Of("Your allowance on this bot is 0 videos, so you cannot make videos here. Ask a moderator if you think this is a mistake.");
         }
 
-        var text = new ChatText().Plain($"You have used all {ChatFormat.Videos(usage.Allowance)} of your {ChatFormat.Adjective(quotaOptions.CurrentValue.Period)} allowance");
+        var text = new ChatText().Plain($"You have used your {ChatFormat.Adjective(quotaOptions.CurrentValue.Period)} allowance of {ChatFormat.Videos(usage.Allowance)}");
         if (usage.Reserved > 0)
         {
             text.Plain($" ({usage.Reserved} still in progress; any that fail are given back)");
@@ -186,6 +211,12 @@ public sealed class ChatCommandHandler(
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var usage = await ledger.GetUsageAsync(context, user, cancellationToken);
         var now = time.GetUtcNow();
+        var ban = await context.Users.Where(u => u.UserKey == user.Key && u.BannedAt != null).Select(u => new { u.BanReason }).FirstOrDefaultAsync(cancellationToken);
+        if (ban is not null)
+        {
+            return ChatText.Of("You can't make videos on this bot: a moderator banned you."
+                + (string.IsNullOrWhiteSpace(ban.BanReason) ? string.Empty : $" Reason: {ban.BanReason}"));
+        }
 
         var text = new ChatText().Bold("Your allowance: ").Plain($"{ChatFormat.Videos(usage.Allowance - usage.Granted)} per {PeriodUnit}");
         text.Plain(usage.Granted > 0 ? $", plus {usage.Granted} extra this {PeriodUnit}.\n" : ".\n");
@@ -194,7 +225,7 @@ public sealed class ChatCommandHandler(
         return text;
     }
 
-    private ChatText Help(bool isStart)
+    private ChatText Help(bool isStart, ChatPlatform platform)
     {
         var quota = quotaOptions.CurrentValue;
         var text = new ChatText();
@@ -203,21 +234,31 @@ public sealed class ChatCommandHandler(
             text.Plain("👋 Hi! ");
         }
 
-        return text
-            .Plain("I turn a sentence into a short video.\n\n")
+        text.Plain("I turn a sentence into a short video.\n\n")
             .Code("/generate <description>").Plain(" makes a video, for example:\n")
-            .Code($"/generate {ExamplePrompt}").Plain("\n")
-            .Plain("Options: aspect (landscape or portrait), seed, negative prompt (what to leave out), and an image to animate where the model takes one.\n")
-            .Code("/quota").Plain(" shows how many videos you have left\n")
+            .Code($"/generate {ExamplePrompt}").Plain("\n");
+        if (platform == ChatPlatform.Discord)
+        {
+            text.Plain("The command's options set the orientation (aspect), a seed, a negative prompt (what to leave out) and an image to animate.\n");
+        }
+        else
+        {
+            text.Plain("Add options after the description: ").Code("--portrait").Plain(" or ").Code("--landscape").Plain(", ")
+                .Code("--seed 42").Plain(", and ").Code("--no blurry, text").Plain(" for what to leave out. ")
+                .Plain("To animate a photo, send it with the command as its caption, or reply to it with the command.\n");
+        }
+
+        text.Code("/quota").Plain(" shows how many videos you have left\n")
             .Code("/jobs").Plain(" lists your latest jobs\n")
             .Code("/cancel [job]").Plain(" cancels a job that has not finished\n")
             .Code("/help").Plain(" shows this message\n\n")
             .Plain($"A video takes a few minutes; my status message shows how far it got and has a Cancel button. You can make {ChatFormat.Videos(quota.DefaultAllowance)} per {PeriodUnit}, ")
             .Plain("and a video that fails does not count. A finished video has a Re-roll button: the same request with a new seed.\n\n")
-            .Bold("Moderators").Plain(" can also use ")
-            .Code("quota show|set|grant|reset").Plain(", ")
-            .Code("ban").Plain(", ").Code("unban").Plain(", ").Code("jobs <user>").Plain(", ").Code("cancel <job>").Plain(", ")
-            .Code("stats").Plain(", ").Code("pause").Plain(", ").Code("resume").Plain(" and ").Code("audit").Plain(".");
+            .Bold("Moderators").Plain(" can also use ");
+        return platform == ChatPlatform.Discord
+            ? text.Code("/mod").Plain(": quota, ban, unban, jobs, cancel, stats, pause, resume and audit.")
+            : text.Code("/quota show|set|grant|reset").Plain(", ").Code("/ban").Plain(", ").Code("/unban").Plain(", ").Code("/jobs <user>").Plain(", ")
+                .Code("/cancel <job>").Plain(", ").Code("/stats").Plain(", ").Code("/pause").Plain(", ").Code("/resume").Plain(" and ").Code("/audit").Plain(".");
     }
 
     private static long NewSeed(long? previous)
@@ -231,20 +272,6 @@ public sealed class ChatCommandHandler(
 
         return seed;
     }
-
-    private static string StateName(JobState state) => state switch
-    {
-        JobState.Accepted => "⏳ queued",
-        JobState.Submitted => "⏳ waiting for a GPU",
-        JobState.Running => "🎬 generating",
-        JobState.Delivering => "📤 sending",
-        JobState.Delivered => "✅ delivered",
-        JobState.Failed => "❌ failed",
-        JobState.Cancelled => "🚫 cancelled",
-        JobState.TimedOut => "⌛ timed out",
-        JobState.Expired => "⌛ expired",
-        _ => state.ToString(),
-    };
 
     private string PeriodUnit => ChatFormat.Unit(quotaOptions.CurrentValue.Period);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bot.Jobs;
 using Bot.Quotas;
 
 namespace Bot.Chat;
@@ -24,11 +25,34 @@ public static class ChatFormat
         _ => "day",
     };
 
+    /// <summary>Returns the current period in words: today, this week or this month.</summary>
+    public static string Current(QuotaPeriod period) => period switch
+    {
+        QuotaPeriod.Weekly => "this week",
+        QuotaPeriod.Monthly => "this month",
+        _ => "today",
+    };
+
     /// <summary>Returns the period's adjective: daily, weekly or monthly.</summary>
     public static string Adjective(QuotaPeriod period) => period switch
     {
         QuotaPeriod.Weekly => "weekly",
         QuotaPeriod.Monthly => "monthly",
         _ => "daily",
+    };
+
+    /// <summary>Names a job state the way users read it in /jobs and /stats.</summary>
+    public static string State(JobState state) => state switch
+    {
+        JobState.Accepted => "⏳ queued",
+        JobState.Submitted => "⏳ waiting for a GPU",
+        JobState.Running => "🎬 generating",
+        JobState.Delivering => "📤 sending",
+        JobState.Delivered => "✅ delivered",
+        JobState.Failed => "❌ failed",
+        JobState.Cancelled => "🚫 cancelled",
+        JobState.TimedOut => "⌛ timed out",
+        JobState.Expired => "⌛ expired",
+        _ => state.ToString(),
     };
 }

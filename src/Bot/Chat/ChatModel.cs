@@ -74,7 +74,7 @@ public sealed record GenerateCommand(
 
 /// <summary>A request for the same video again with a new seed, from a delivered video's Re-roll button.</summary>
 /// <param name="JobId">The delivered job to repeat.</param>
-/// <param name="RequestKey">A key unique to the button press.</param>
+/// <param name="RequestKey">A key of the button press; the core uses its own, so quick repeated presses make one job.</param>
 public sealed record RerollCommand(ChatUser User, ChatTarget Target, long JobId, string RequestKey) : ChatCommand(User, Target);
 
 /// <summary>A request for a user's recent jobs: one's own, or, for a moderator, another user's.</summary>
@@ -100,8 +100,9 @@ public sealed record HelpCommand(ChatUser User, ChatTarget Target, bool IsStart 
 /// <param name="JobId">The job to cancel; the sender's latest unfinished job when empty.</param>
 public sealed record CancelCommand(ChatUser User, ChatTarget Target, long? JobId) : ChatCommand(User, Target);
 
-/// <summary>A command the adapter could not read, with a message that tells the user what to fix.</summary>
-public sealed record InvalidCommand(ChatUser User, ChatTarget Target, string Message) : ChatCommand(User, Target);
+/// <summary>A command the adapter could not read, with a message that explains what to fix.</summary>
+/// <param name="ModeratorsOnly">Whether it was a moderator command, so other users get only the reply that it is for moderators.</param>
+public sealed record InvalidCommand(ChatUser User, ChatTarget Target, string Message, bool ModeratorsOnly = false) : ChatCommand(User, Target);
 
 /// <summary>The actions of the moderator commands.</summary>
 public enum ModeratorAction

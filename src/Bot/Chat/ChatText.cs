@@ -63,6 +63,37 @@ public sealed class ChatText
         return this;
     }
 
+    /// <summary>
+    /// Returns this text cut to at most <paramref name="maxLength"/> characters as the reader sees them, ending in "…"
+    /// when something was cut; styles and buttons are kept, so the cut never breaks the platform's markup.
+    /// </summary>
+    public ChatText Truncate(int maxLength)
+    {
+        if (_spans.Sum(span => span.Text.Length) <= maxLength)
+        {
+            return this;
+        }
+
+        var cut = new ChatText();
+        var room = maxLength - 1;
+        foreach (var span in _spans)
+        {
+            if (span.Text.Length >= room)
+            {
+                // Never split a surrogate pair, which would leave half an emoji.
+                var length = room > 0 && char.IsHighSurrogate(span.Text[room - 1]) ? room - 1 : room;
+                cut._spans.Add(span with { Text = span.Text[..length] + "…" });
+                break;
+            }
+
+            cut._spans.Add(span);
+            room -= span.Text.Length;
+        }
+
+        cut._buttons.AddRange(_buttons);
+        return cut;
+    }
+
     /// <summary>Returns the text without markup, as a user would read it, followed by the buttons' labels.</summary>
     public string ToPlainString()
     {

@@ -89,7 +89,7 @@ internal static class GenerateAction
             }
 
             // Interrupted with Ctrl+C: the job is cancelled on RunPod too, so it does not go on costing GPU time.
-            var (result, _) = await services.GetRequiredService<JobCanceller>().CancelAsync(user, job.Id, CancellationToken.None);
+            var (result, _, _) = await services.GetRequiredService<JobCanceller>().CancelAsync(user, job.Id, CancellationToken.None);
             await Console.Error.WriteLineAsync(result == CancelResult.Cancelled
                 ? $"Interrupted: job #{job.Id} was cancelled."
                 : $"Interrupted: job #{job.Id} could not be cancelled ({result}).");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using Bot.Chat;
@@ -31,6 +32,7 @@ internal sealed partial class DiscordBotService(
 
     private readonly Channel<GatewayDispatch> _interactions = Channel.CreateUnbounded<GatewayDispatch>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<DiscordInteraction> _deferred = Channel.CreateUnbounded<DiscordInteraction>();
+    private readonly ConcurrentDictionary<string, bool> _unlistedGuilds = new();
     private int _commandsRegistered;
     private Task _registration = Task.CompletedTask;
 
@@ -177,16 +179,23 @@ internal sealed partial class DiscordBotService(
     }
 
     /// <summary>
-    /// Returns whether the member moderates: Manage Server (or Administrator) when <c>Moderation:DiscordManageServer</c>
-    /// is on, or a user or role id from the settings. It is checked here, on the server side, whoever Discord
-    /// showed the <c>/mod</c> command to.
+    /// Returns whether the member moderates: Manage Server (or Administrator) in a server of
+    /// <c>Moderation:DiscordManagerGuildIds</c>, or a user or role id from the settings. It is checked here, on the
+    /// server side, whoever Discord showed the <c>/mod</c> command to.
     /// </summary>
     private bool IsModerator(DiscordInteraction interaction)
     {
         var settings = moderationOptions.CurrentValue;
         var managesServer = interaction.MemberPermissions is { } bits
             && (bits & (DiscordPermissions.Administrator | DiscordPermissions.ManageGuild)) != 0;
-        return (settings.DiscordManageServer && managesServer)
+        var trustedServer = interaction.GuildId is { } guildId && settings.DiscordManagerGuildIds.Contains(guildId);
+        if (managesServer && !trustedServer && interaction.GuildId is { } unlisted && _unlistedGuilds.TryAdd(unlisted, true))
+        {
+            // Once per server, so the operator can find the id to add without flooding the log.
+            LogUnlistedGuild(logger, unlisted);
+        }
+
+        return (trustedServer && managesServer)
             || settings.DiscordUserIds.Contains(interaction.User.Id)
             || interaction.RoleIds.Any(settings.DiscordRoleIds.Contains);
     }
@@ -196,11 +205,16 @@ internal sealed partial class DiscordBotService(
     {
         try
         {
-            // A Cancel press was deferred as an update of its message, so its reply is a private note;
-            // everything else was deferred as a new message, which the reply replaces.
+            // A Cancel press was deferred as an update of its message, so its reply is a private note. A Re-roll
+            // press was deferred as a new public message for the new job's status; a refusal goes to the presser alone.
+            // Everything else was deferred as a new message, which the reply replaces.
             if (interaction.Kind == DiscordInteractionKind.Button && !interaction.Name.StartsWith("reroll:", StringComparison.Ordinal))
             {
                 await port.SendPrivateNoteAsync(interaction.Target, text, CancellationToken.None);
+            }
+            else if (interaction.Kind == DiscordInteractionKind.Button)
+            {
+                await port.ReplyPrivatelyAsync(interaction.Target, text, CancellationToken.None);
             }
             else
             {
@@ -230,6 +244,9 @@ internal sealed partial class DiscordBotService(
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Error, Message = "Handling interaction {InteractionId} in channel {ChannelId} failed")]
     private static partial void LogInteractionFailed(ILogger logger, Exception exception, string interactionId, string channelId);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Discord server {GuildId} is not in Moderation:DiscordManagerGuildIds, so its members with Manage Server do not moderate the bot")]
+    private static partial void LogUnlistedGuild(ILogger logger, string guildId);
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Error, Message = "Registering the Discord commands failed; they are registered again at the next READY")]
     private static partial void LogRegistrationFailed(ILogger logger, Exception exception);

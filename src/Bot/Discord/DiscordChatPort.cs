@@ -72,6 +72,21 @@ internal sealed partial class DiscordChatPort(
         await CallAsync(() => rest.CreateFollowupAsync(applicationId, target.InteractionToken!, message, null, cancellationToken));
     }
 
+    /// <summary>
+    /// Replaces an interaction's public deferred response with a note only its user sees. The public "thinking…"
+    /// is deleted, and the note goes out as an ephemeral follow-up.
+    /// </summary>
+    public async Task ReplyPrivatelyAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken)
+    {
+        var applicationId = await application.GetIdAsync(cancellationToken);
+        await CallAsync(async () =>
+        {
+            await rest.DeleteOriginalResponseAsync(applicationId, target.InteractionToken!, cancellationToken);
+            return true;
+        });
+        await SendPrivateNoteAsync(target, text, cancellationToken);
+    }
+
     public async Task EditMessageAsync(ChatTarget target, string messageId, ChatText text, CancellationToken cancellationToken)
     {
         await CallAsync(async () =>

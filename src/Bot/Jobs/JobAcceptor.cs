@@ -55,6 +55,9 @@ public sealed partial class JobAcceptor(
     /// <summary>The key of the <see cref="BotSetting"/> that contains the pause message while moderators have paused the bot.</summary>
     public const string PauseSetting = "pause";
 
+    /// <summary>The <see cref="AcceptOutcome.Message"/> of a request turned away for its negative prompt.</summary>
+    public const string NegativePromptBlocked = "negative prompt";
+
     public async Task<AcceptOutcome> AcceptAsync(GenerateCommand command, CancellationToken cancellationToken)
     {
         var generation = generationOptions.CurrentValue;
@@ -73,11 +76,16 @@ public sealed partial class JobAcceptor(
             return new AcceptOutcome(AcceptResult.InvalidRequest, null, prompt, null, invalid);
         }
 
-        var brokenRule = policy.FindBrokenRule(prompt.Prompt) ?? (negativePrompt is { } negative ? policy.FindBrokenRule(negative.Prompt) : null);
-        if (brokenRule is not null)
+        if (policy.FindBrokenRule(prompt.Prompt) is { } promptRule)
         {
-            await RecordRejectionAsync(command, prompt.Prompt, brokenRule, cancellationToken);
+            await RecordRejectionAsync(command, prompt.Prompt, promptRule, cancellationToken);
             return new AcceptOutcome(AcceptResult.Blocked, null, prompt, null);
+        }
+
+        if (negativePrompt is { } negative && policy.FindBrokenRule(negative.Prompt) is { } negativeRule)
+        {
+            await RecordRejectionAsync(command, $"negative prompt: {negative.Prompt}", negativeRule, cancellationToken);
+            return new AcceptOutcome(AcceptResult.Blocked, null, prompt, null, NegativePromptBlocked);
         }
 
         var job = NewJob(command, prompt.Prompt, negativePrompt?.Prompt, preset, generation);

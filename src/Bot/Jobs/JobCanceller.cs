@@ -32,20 +32,22 @@ public sealed partial class JobCanceller(
     /// Cancels the job, or, when <paramref name="jobId"/> is empty, the user's latest unfinished job. Users cancel
     /// their own jobs; moderators cancel any.
     /// </summary>
-    public async Task<(CancelResult Result, long? JobId)> CancelAsync(ChatUser user, long? jobId, CancellationToken cancellationToken)
+    /// <returns>The result, the job's id, and the job as it was found (null when there is none).</returns>
+    public async Task<(CancelResult Result, long? JobId, Job? Job)> CancelAsync(ChatUser user, long? jobId, CancellationToken cancellationToken)
     {
         jobId ??= (await store.QueryAsync(
             jobs => jobs.Where(j => j.UserKey == user.Key && JobStates.Unfinished.Contains(j.State)).OrderByDescending(j => j.Id).Select(j => j.Id).Take(1),
             cancellationToken)).Cast<long?>().FirstOrDefault();
         if (jobId is null)
         {
-            return (CancelResult.NotFound, null);
+            return (CancelResult.NotFound, null, null);
         }
 
-        return (await CancelJobAsync(user, jobId.Value, cancellationToken), jobId);
+        var (result, job) = await CancelJobAsync(user, jobId.Value, cancellationToken);
+        return (result, jobId, job);
     }
 
-    private async Task<CancelResult> CancelJobAsync(ChatUser user, long jobId, CancellationToken cancellationToken)
+    private async Task<(CancelResult Result, Job? Job)> CancelJobAsync(ChatUser user, long jobId, CancellationToken cancellationToken)
     {
         // A loop moving the job at the same moment makes the first attempt lose the race; the next one reads the new state.
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -53,22 +55,22 @@ public sealed partial class JobCanceller(
             var job = await store.FindAsync(jobId, cancellationToken);
             if (job is null)
             {
-                return CancelResult.NotFound;
+                return (CancelResult.NotFound, null);
             }
 
             if (job.UserKey != user.Key && !user.IsChatModerator)
             {
-                return CancelResult.NotOwner;
+                return (CancelResult.NotOwner, job);
             }
 
             if (job.IsTerminal)
             {
-                return CancelResult.AlreadyFinished;
+                return (CancelResult.AlreadyFinished, job);
             }
 
             if (job.State == JobState.Delivering)
             {
-                return CancelResult.TooLate;
+                return (CancelResult.TooLate, job);
             }
 
             if (job.RunPodJobId is { } runPodJobId)
@@ -76,16 +78,18 @@ public sealed partial class JobCanceller(
                 await CancelOnRunPodAsync(job.Id, runPodJobId, cancellationToken);
             }
 
-            var cancelled = await store.FinishAsync(job, JobState.Cancelled, $"Cancelled by {user.DisplayName}.", change: null, cancellationToken);
+            // The status shows who stopped the job when it was not its owner.
+            var reason = job.UserKey == user.Key ? null : "A moderator cancelled this job.";
+            var cancelled = await store.FinishAsync(job, JobState.Cancelled, reason, change: null, cancellationToken);
             if (cancelled is not null)
             {
                 LogCancelled(logger, job.Id, user.Key);
                 reporter.Publish(cancelled);
-                return CancelResult.Cancelled;
+                return (CancelResult.Cancelled, job);
             }
         }
 
-        return CancelResult.AlreadyFinished;
+        return (CancelResult.AlreadyFinished, await store.FindAsync(jobId, cancellationToken));
     }
 
     /// <summary>Asks RunPod to stop a job; a failure is logged, because the job is ended in the bot either way.</summary>

@@ -60,7 +60,7 @@ public static class StatusText
                 break;
 
             case JobState.Cancelled:
-                text.Plain("🚫 ").Bold("Cancelled.").Plain(QuotaNoteFor(job));
+                text.Plain("🚫 ").Bold("Cancelled.").Plain(job.FailureReason is { } reason ? $" {reason}" : string.Empty).Plain(QuotaNoteFor(job));
                 break;
 
             case JobState.TimedOut:

@@ -8,8 +8,12 @@ public sealed class ModerationOptions
     /// <summary>Telegram user ids that moderate everywhere. Default: none.</summary>
     public List<long> TelegramUserIds { get; set; } = [];
 
-    /// <summary>Whether a Telegram group's administrators (anonymous ones included) moderate. Default true.</summary>
-    public bool TelegramChatAdministrators { get; set; } = true;
+    /// <summary>
+    /// Telegram groups whose administrators (anonymous ones included) moderate. Default: none. Allowances and
+    /// bans apply to the whole bot, so only groups the operator trusts belong here: anyone can add a bot to a
+    /// group of their own and administer it.
+    /// </summary>
+    public List<long> TelegramAdminChatIds { get; set; } = [];
 
     /// <summary>Discord user ids that moderate everywhere. Default: none.</summary>
     public List<string> DiscordUserIds { get; set; } = [];
@@ -17,8 +21,11 @@ public sealed class ModerationOptions
     /// <summary>Discord role ids whose members moderate. Default: none.</summary>
     public List<string> DiscordRoleIds { get; set; } = [];
 
-    /// <summary>Whether Discord members with the Manage Server permission moderate. Default true.</summary>
-    public bool DiscordManageServer { get; set; } = true;
+    /// <summary>
+    /// Discord servers whose members with Manage Server (or Administrator) moderate. Default: none. Only servers
+    /// the operator trusts belong here, for the same reason as <see cref="TelegramAdminChatIds"/>.
+    /// </summary>
+    public List<string> DiscordManagerGuildIds { get; set; } = [];
 
     /// <summary>Words or phrases a prompt may not contain, matched as whole words, ignoring case. Default: none.</summary>
     public List<string> BlockedTerms { get; set; } = [];

@@ -29,12 +29,22 @@ internal sealed class ModerationOptionsValidator : IValidateOptions<ModerationOp
             }
         }
 
-        foreach (var (key, ids) in new[] { (nameof(options.DiscordUserIds), options.DiscordUserIds), (nameof(options.DiscordRoleIds), options.DiscordRoleIds) })
+        foreach (var (key, ids) in new[]
+        {
+            (nameof(options.DiscordUserIds), options.DiscordUserIds),
+            (nameof(options.DiscordRoleIds), options.DiscordRoleIds),
+            (nameof(options.DiscordManagerGuildIds), options.DiscordManagerGuildIds),
+        })
         {
             foreach (var id in ids.Where(id => !ulong.TryParse(id, out _)))
             {
                 errors.Add(key, $"must contain Discord ids, which are numbers (found '{id}').");
             }
+        }
+
+        foreach (var chatId in options.TelegramAdminChatIds.Where(id => id >= 0))
+        {
+            errors.Add(nameof(options.TelegramAdminChatIds), $"must contain group ids, which are negative numbers such as -1001234567890 (found {chatId}).");
         }
 
         if (options.PricePerGpuSecond < 0)

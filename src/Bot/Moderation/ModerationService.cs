@@ -25,9 +25,12 @@ public sealed partial class ModerationService(
 {
     public const int MaxAllowance = 100_000;
     public const int MaxGrant = 1_000;
+
+    /// <summary>The longest ban reason or pause message, in characters, so every reply that shows one stays within the platforms' limits.</summary>
+    public const int MaxTextLength = 300;
     private const int AuditLines = 15;
 
-    public static ChatText NotModeratorText { get; } = ChatText.Of("Only moderators can use this command. Nothing was changed.");
+    public static ChatText NotModeratorText { get; } = ChatText.Of("Only moderators can use this command, so nothing was done.");
 
     public async Task<ChatText> HandleAsync(ModerateCommand command, CancellationToken cancellationToken)
     {
@@ -40,6 +43,11 @@ public sealed partial class ModerationService(
         if (NeedsSubject(command.Action) && command.Subject is null)
         {
             return ChatText.Of("Say which user: reply to one of their messages, give their numeric id, or pick them in the command's user option.");
+        }
+
+        if (command.Text is { Length: > MaxTextLength } text)
+        {
+            return ChatText.Of($"The {(command.Action == ModeratorAction.Ban ? "reason" : "message")} is {text.Length} characters long; keep it to {MaxTextLength}. Nothing was changed.");
         }
 
         return command.Action switch
@@ -68,13 +76,13 @@ public sealed partial class ModerationService(
         var usage = await ledger.GetUsageAsync(context, subject.Key, subject.Platform, cancellationToken);
         var record = await context.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserKey == subject.Key, cancellationToken);
 
-        var text = new ChatText().Bold(Name(subject, record)).Plain("\n");
+        var text = new ChatText().Bold(await NameAsync(context, subject, cancellationToken)).Plain("\n");
         text.Plain(usage.OwnAllowance is { } own
             ? $"Allowance: {own} per {PeriodUnit} (set for this user; the default is {quotaOptions.CurrentValue.DefaultAllowance})"
             : $"Allowance: {quotaOptions.CurrentValue.DefaultAllowance} per {PeriodUnit} (the default)");
         if (usage.Granted > 0)
         {
-            text.Plain($", plus {usage.Granted} granted this {PeriodUnit}");
+            text.Plain($", plus {usage.Granted} granted {ChatFormat.Current(quotaOptions.CurrentValue.Period)}");
         }
 
         text.Plain($"\nReceived: {usage.Charged} · in progress: {usage.Reserved} · left: {usage.Remaining}\n");
@@ -91,55 +99,76 @@ public sealed partial class ModerationService(
     {
         if (command.Number is not { } allowance || allowance is < 0 or > MaxAllowance)
         {
-            return ChatText.Of($"Give the allowance as a whole number from 0 to {MaxAllowance}, for example: quota set 123456789 10");
+            return ChatText.Of($"The allowance must be a whole number from 0 to {MaxAllowance}{Given(command.Number)}."
+                + TelegramUsage(command, "/quota set <user id> <allowance>, or reply to the user's message with /quota set <allowance>"));
         }
 
-        return await ChangeUserAsync(command, "quota set", record =>
+        return await ChangeUserAsync(command, "quota set", (record, name) =>
         {
             var before = record.Allowance?.ToString(CultureInfo.InvariantCulture) ?? $"default ({quotaOptions.CurrentValue.DefaultAllowance})";
             record.Allowance = allowance;
-            return (before, allowance.ToString(CultureInfo.InvariantCulture), $"{Name(command.Subject!, record)} may now make {ChatFormat.Videos(allowance)} per {PeriodUnit}.");
+            return (before, allowance.ToString(CultureInfo.InvariantCulture), $"{name} may now make {ChatFormat.Videos(allowance)} per {PeriodUnit}.");
         }, cancellationToken);
     }
 
     private async Task<ChatText> ResetAllowanceAsync(ModerateCommand command, CancellationToken cancellationToken) =>
-        await ChangeUserAsync(command, "quota reset", record =>
+        await ChangeUserAsync(command, "quota reset", (record, name) =>
         {
-            var before = record.Allowance?.ToString(CultureInfo.InvariantCulture) ?? "default";
-            record.Allowance = null;
             var allowance = quotaOptions.CurrentValue.DefaultAllowance;
-            return (before, $"default ({allowance})", $"{Name(command.Subject!, record)} is back to the default allowance of {ChatFormat.Videos(allowance)} per {PeriodUnit}.");
+            if (record.Allowance is null)
+            {
+                return (null, null, $"{name} already has the default allowance of {ChatFormat.Videos(allowance)} per {PeriodUnit}; nothing changed.");
+            }
+
+            var before = record.Allowance.Value.ToString(CultureInfo.InvariantCulture);
+            record.Allowance = null;
+            return (before, $"default ({allowance})", $"{name} is back to the default allowance of {ChatFormat.Videos(allowance)} per {PeriodUnit}.");
         }, cancellationToken);
 
     private async Task<ChatText> BanAsync(ModerateCommand command, CancellationToken cancellationToken) =>
-        await ChangeUserAsync(command, "ban", record =>
+        await ChangeUserAsync(command, "ban", (record, name) =>
         {
-            var before = record.IsBanned ? "banned" : "not banned";
-            record.BannedAt = time.GetUtcNow();
-            record.BanReason = string.IsNullOrWhiteSpace(command.Text) ? null : command.Text.Trim();
+            var before = BanState(record);
+            var reason = string.IsNullOrWhiteSpace(command.Text) ? null : command.Text.Trim();
+            if (record.IsBanned && record.BanReason == reason)
+            {
+                return (null, null, $"{name} is already banned for this reason; nothing changed.");
+            }
+
+            var wasBanned = record.IsBanned;
+            record.BannedAt ??= time.GetUtcNow();
+            record.BanReason = reason;
             record.BannedBy = command.User.Key;
-            var reply = $"{Name(command.Subject!, record)} is banned and can no longer make videos. Jobs already accepted still run; cancel them with cancel <job>.";
-            return (before, record.BanReason is { } reason ? $"banned: {reason}" : "banned", reply);
+            var reply = wasBanned
+                ? $"{name} was already banned; the reason is updated."
+                : $"{name} is banned and can no longer make videos. Jobs already accepted still run; cancel them with {CommandName(command, "/cancel <job>", "/mod cancel")}.";
+            return (before, BanState(record), reply);
         }, cancellationToken);
 
     private async Task<ChatText> UnbanAsync(ModerateCommand command, CancellationToken cancellationToken) =>
-        await ChangeUserAsync(command, "unban", record =>
+        await ChangeUserAsync(command, "unban", (record, name) =>
         {
-            var before = record.IsBanned ? "banned" : "not banned";
+            if (!record.IsBanned)
+            {
+                return (null, null, $"{name} was not banned; nothing changed.");
+            }
+
+            var before = BanState(record);
             record.BannedAt = null;
             record.BanReason = null;
             record.BannedBy = null;
-            var reply = before == "banned"
-                ? $"{Name(command.Subject!, record)} is no longer banned."
-                : $"{Name(command.Subject!, record)} was not banned; nothing changed.";
-            return (before, "not banned", reply);
+            return (before, "not banned", $"{name} is no longer banned.");
         }, cancellationToken);
+
+    private static string BanState(UserRecord record) =>
+        !record.IsBanned ? "not banned" : record.BanReason is { } reason ? $"banned: {reason}" : "banned";
 
     private async Task<ChatText> GrantAsync(ModerateCommand command, CancellationToken cancellationToken)
     {
         if (command.Number is not { } videos || videos is < 1 or > MaxGrant)
         {
-            return ChatText.Of($"Give the number of extra videos as a whole number from 1 to {MaxGrant}, for example: quota grant 123456789 3");
+            return ChatText.Of($"The extra videos must be a whole number from 1 to {MaxGrant}{Given(command.Number)}."
+                + TelegramUsage(command, "/quota grant <user id> <videos>, or reply to the user's message with /quota grant <videos>"));
         }
 
         var subject = command.Subject!;
@@ -159,28 +188,43 @@ public sealed partial class ModerationService(
         await context.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        return ChatText.Of($"{subject} gets {ChatFormat.Videos(videos)} more this {PeriodUnit} and now has {before.Remaining + videos} left.");
+        return ChatText.Of($"{await NameAsync(context, subject, cancellationToken)} gets {ChatFormat.Videos(videos)} more {ChatFormat.Current(quotaOptions.CurrentValue.Period)} and now has {before.Remaining + videos} left.");
     }
 
     private async Task<ChatText> PauseAsync(ModerateCommand command, CancellationToken cancellationToken)
     {
         var message = string.IsNullOrWhiteSpace(command.Text) ? string.Empty : command.Text.Trim();
+        var after = message.Length > 0 ? $"paused: {message}" : "paused";
         using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         var setting = await context.Settings.SingleOrDefaultAsync(s => s.Key == JobAcceptor.PauseSetting, cancellationToken);
-        var before = setting is null ? "running" : "paused";
+        string before;
         if (setting is null)
         {
+            before = "running";
             context.Settings.Add(new BotSetting { Key = JobAcceptor.PauseSetting, Value = message });
         }
         else
         {
+            before = setting.Value is { Length: > 0 } old ? $"paused: {old}" : "paused";
+            if (before == after)
+            {
+                return ChatText.Of("The bot is already paused with this message; nothing changed.");
+            }
+
             setting.Value = message;
         }
 
-        Audit(context, command, "pause", null, before, message.Length > 0 ? $"paused: {message}" : "paused");
+        Audit(context, command, "pause", null, before, after);
         await context.SaveChangesAsync(cancellationToken);
-        return ChatText.Of("The bot is paused: new requests are turned away with your message, and jobs already accepted still finish. Use resume to take requests again.");
+        var resume = CommandName(command, "/resume", "/mod resume");
+        if (setting is not null)
+        {
+            return ChatText.Of($"The bot was already paused; new requests now get {(message.Length > 0 ? "your new message" : "the standard notice")}. Use {resume} to take requests again.");
+        }
+
+        var turnedAway = message.Length > 0 ? "turned away with your message" : "turned away with a notice that the bot is paused";
+        return ChatText.Of($"The bot is paused: new requests are {turnedAway}, and jobs already accepted still finish. Use {resume} to take requests again.");
     }
 
     private async Task<ChatText> ResumeAsync(ModerateCommand command, CancellationToken cancellationToken)
@@ -227,7 +271,7 @@ public sealed partial class ModerationService(
         text.Plain($"Prompts rejected by the policy this {PeriodUnit}: {rejected}");
         foreach (var rejection in rejections)
         {
-            text.Plain($"\n· {rejection.UserName} ({rejection.UserKey}), {rejection.Rule}: ").Italic(ChatFormat.Trim(rejection.Prompt, 80));
+            text.Plain($"\n· {rejection.UserName} ({IdOf(rejection.UserKey)}), {rejection.Rule}: ").Italic(ChatFormat.Trim(rejection.Prompt, 80));
         }
 
         return text;
@@ -240,7 +284,7 @@ public sealed partial class ModerationService(
             .GroupBy(j => j.State)
             .Select(g => new { State = g.Key, Count = g.Count(), ExecutionMs = g.Sum(j => j.ExecutionMs ?? 0) })
             .ToListAsync(cancellationToken);
-        var counts = string.Join(", ", jobs.OrderBy(j => j.State).Select(j => $"{j.Count} {j.State.ToString().ToLowerInvariant()}"));
+        var counts = string.Join(", ", jobs.OrderBy(j => j.State).Select(j => $"{j.Count} {ChatFormat.State(j.State)}"));
         var gpuSeconds = jobs.Sum(j => j.ExecutionMs) / 1000.0;
 
         var total = jobs.Sum(j => j.Count);
@@ -270,18 +314,21 @@ public sealed partial class ModerationService(
         }
 
         var entries = await query.OrderByDescending(a => a.Id).Take(AuditLines).ToListAsync(cancellationToken);
+        var about = subject is null ? null : await NameAsync(context, subject, cancellationToken);
         if (entries.Count == 0)
         {
-            return ChatText.Of(subject is null ? "No moderator actions yet." : $"No moderator actions about {subject} yet.");
+            return ChatText.Of(about is null ? "No moderator actions yet." : $"No moderator actions about {about} yet.");
         }
 
-        var text = new ChatText().Bold(subject is null ? "Latest moderator actions" : $"Moderator actions about {subject}").Plain("\n");
+        var targets = entries.Select(e => e.Target).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var names = await DisplayNamesAsync(context, targets, cancellationToken);
+        var text = new ChatText().Bold(about is null ? "Latest moderator actions" : $"Moderator actions about {about}").Plain("\n");
         foreach (var entry in entries)
         {
             text.Plain($"{ChatFormat.Time(entry.At)} · {entry.ModeratorName}: {entry.Action}");
             if (entry.Target is { } target)
             {
-                text.Plain($" {target}");
+                text.Plain(names.TryGetValue(target, out var name) ? $" {name} ({IdOf(target)})" : $" {IdOf(target)}");
             }
 
             text.Plain($" ({entry.Before ?? "–"} → {entry.After ?? "–"})\n");
@@ -290,29 +337,46 @@ public sealed partial class ModerationService(
         return text;
     }
 
+    /// <summary>Stores a moderator action that another part of the bot carried out, such as cancelling someone's job.</summary>
+    public async Task RecordAsync(ChatUser moderator, string action, string target, string before, string after, CancellationToken cancellationToken)
+    {
+        using var gate = await writeGate.EnterAsync(cancellationToken);
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        Audit(context, moderator, action, target, before, after);
+        await context.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Loads or creates the subject's record, applies a change, and stores it with its audit entry in one transaction.</summary>
+    /// <param name="change">Changes the record and returns the value before and after for the audit log (both null when nothing changed) and the reply.</param>
     private async Task<ChatText> ChangeUserAsync(
         ModerateCommand command,
         string action,
-        Func<UserRecord, (string Before, string After, string Reply)> change,
+        Func<UserRecord, string, (string? Before, string? After, string Reply)> change,
         CancellationToken cancellationToken)
     {
         var subject = command.Subject!;
         using var gate = await writeGate.EnterAsync(cancellationToken);
         await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        var known = await KnownNameAsync(context, subject, cancellationToken);
+        var name = Describe(subject, known);
         var record = await context.Users.SingleOrDefaultAsync(u => u.UserKey == subject.Key, cancellationToken);
         if (record is null)
         {
-            record = new UserRecord { UserKey = subject.Key, DisplayName = subject.DisplayName ?? subject.Id };
+            record = new UserRecord { UserKey = subject.Key, DisplayName = known ?? subject.Id };
             context.Users.Add(record);
         }
-        else if (subject.DisplayName is { Length: > 0 } name)
+        else if (subject.DisplayName is { Length: > 0 } shown)
         {
-            record.DisplayName = name;
+            record.DisplayName = shown;
         }
 
-        var (before, after, reply) = change(record);
+        var (before, after, reply) = change(record, name);
+        if (before is null || after is null)
+        {
+            return ChatText.Of(reply);
+        }
+
         Audit(context, command, action, subject.Key, before, after);
         await context.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -320,27 +384,80 @@ public sealed partial class ModerationService(
         return ChatText.Of(reply);
     }
 
+    /// <summary>
+    /// Returns the user as "name (id)", with the name from the platform, the user's record or their latest job.
+    /// A user the bot has no record of is "id (not seen by the bot yet)".
+    /// </summary>
+    private static async Task<string> NameAsync(BotDbContext context, UserRef subject, CancellationToken cancellationToken) =>
+        Describe(subject, await KnownNameAsync(context, subject, cancellationToken));
+
+    private static string Describe(UserRef subject, string? knownName) =>
+        knownName is null ? $"{subject.Id} (not seen by the bot yet)" : $"{knownName} ({subject.Id})";
+
+    /// <summary>Returns the name the platform showed for the user, or the last one the bot stored for them; null when it has none.</summary>
+    private static async Task<string?> KnownNameAsync(BotDbContext context, UserRef subject, CancellationToken cancellationToken)
+    {
+        if (subject.DisplayName is { Length: > 0 } shown)
+        {
+            return shown;
+        }
+
+        var names = await DisplayNamesAsync(context, [subject.Key], cancellationToken);
+        return names.GetValueOrDefault(subject.Key);
+    }
+
+    /// <summary>Returns the stored name for each user key, from the user records and jobs. Keys without a stored name are left out.</summary>
+    private static async Task<Dictionary<string, string>> DisplayNamesAsync(BotDbContext context, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var stored = await context.Users.AsNoTracking()
+            .Where(u => keys.Contains(u.UserKey))
+            .Select(u => new { u.UserKey, u.DisplayName })
+            .ToListAsync(cancellationToken);
+        var fromJobs = await context.Jobs.AsNoTracking()
+            .Where(j => keys.Contains(j.UserKey))
+            .GroupBy(j => j.UserKey)
+            .Select(g => new { UserKey = g.Key, UserName = g.OrderByDescending(j => j.Id).Select(j => j.UserName).First() })
+            .ToListAsync(cancellationToken);
+
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var job in fromJobs)
+        {
+            names[job.UserKey] = job.UserName;
+        }
+
+        foreach (var user in stored.Where(u => u.DisplayName != IdOf(u.UserKey)))
+        {
+            names[user.UserKey] = user.DisplayName;
+        }
+
+        return names;
+    }
+
+    private static string IdOf(string userKey) => userKey[(userKey.IndexOf(':', StringComparison.Ordinal) + 1)..];
+
+    private static string CommandName(ModerateCommand command, string telegram, string discord) =>
+        command.User.Platform == ChatPlatform.Discord ? discord : telegram;
+
+    private static string TelegramUsage(ModerateCommand command, string usage) =>
+        command.User.Platform == ChatPlatform.Telegram ? $" Use {usage}." : string.Empty;
+
+    private static string Given(int? number) => number is { } value ? string.Create(CultureInfo.InvariantCulture, $" (it is {value})") : string.Empty;
+
     private void Audit(BotDbContext context, ModerateCommand command, string action, string? target, string before, string after) =>
+        Audit(context, command.User, action, target, before, after);
+
+    private void Audit(BotDbContext context, ChatUser moderator, string action, string? target, string before, string after) =>
         context.AuditEntries.Add(new AuditEntry
         {
             At = time.GetUtcNow(),
-            ModeratorKey = command.User.Key,
-            ModeratorName = command.User.DisplayName,
+            ModeratorKey = moderator.Key,
+            ModeratorName = moderator.DisplayName,
             Action = action,
             Target = target,
             Before = ChatFormat.Trim(before, 500),
             After = ChatFormat.Trim(after, 500),
         });
 
-    private static string Name(UserRef subject, UserRecord? record)
-    {
-        if (subject.DisplayName is { Length: > 0 })
-        {
-            return subject.ToString();
-        }
-
-        return record is not null && record.DisplayName != subject.Id ? $"{record.DisplayName} ({subject.Id})" : subject.Id;
-    }
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "{UserKey} tried the moderator command {Action} without being a moderator")]
     private static partial void LogRefused(ILogger logger, string userKey, ModeratorAction action);

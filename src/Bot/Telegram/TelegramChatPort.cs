@@ -13,6 +13,9 @@ namespace Bot.Telegram;
 /// <summary>The Telegram port: HTML messages that reply to the request, edits, and video uploads.</summary>
 internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<TelegramOptions> options, TimeProvider time) : IChatPort
 {
+    // Telegram's limit for the notice a pressed button shows.
+    private const int MaxButtonNoteLength = 200;
+
     // A short flood wait is waited out for ordinary messages; a longer one goes back to the caller.
     private static readonly TimeSpan MaxInlineWait = TimeSpan.FromSeconds(10);
 
@@ -74,7 +77,7 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
             () => bot.SendVideo(
                 chatId: ChatIdOf(target),
                 video: InputFile.FromStream(stream, "video.mp4"),
-                caption: TelegramHtml.Render(caption),
+                caption: TelegramHtml.Render(caption, TelegramHtml.MaxCaptionLength),
                 parseMode: ParseMode.Html,
                 replyParameters: ReplyTo(target),
                 replyMarkup: caption.Buttons.Count > 0 ? Keyboard(caption) : null,
@@ -94,7 +97,7 @@ internal sealed class TelegramChatPort(ITelegramBotClient bot, IOptionsMonitor<T
         await CallAsync(
             async () =>
             {
-                await bot.AnswerCallbackQuery(callbackQueryId, note?.ToPlainString(), showAlert: note is not null, cancellationToken: cancellationToken);
+                await bot.AnswerCallbackQuery(callbackQueryId, note?.Truncate(MaxButtonNoteLength).ToPlainString(), showAlert: note is not null, cancellationToken: cancellationToken);
                 return true;
             },
             waitInline: true,

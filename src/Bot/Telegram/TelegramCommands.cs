@@ -16,7 +16,9 @@ internal static class TelegramCommands
 
     public static readonly BotCommand[] ModeratorMenu =
     [
-        .. Menu,
+        .. Menu.Select(command => command.Command == "quota"
+            ? new BotCommand { Command = "quota", Description = "Your allowance; show, set, grant or reset a user's" }
+            : command),
         new() { Command = "ban", Description = "Ban a user (reply to them, or give their id)" },
         new() { Command = "unban", Description = "Lift a user's ban" },
         new() { Command = "stats", Description = "Show jobs, GPU time and estimated cost" },

@@ -6,10 +6,17 @@ namespace Bot.Telegram;
 /// <summary>Renders <see cref="ChatText"/> as Telegram's HTML, escaping every piece of text.</summary>
 public static class TelegramHtml
 {
-    public static string Render(ChatText text)
+    /// <summary>Telegram's limit for a message's text, in characters after the markup is parsed.</summary>
+    public const int MaxTextLength = 4096;
+
+    /// <summary>Telegram's limit for a media caption, in characters after the markup is parsed.</summary>
+    public const int MaxCaptionLength = 1024;
+
+    /// <summary>Renders the text as HTML, cut to <paramref name="maxLength"/> visible characters if it is longer.</summary>
+    public static string Render(ChatText text, int maxLength = MaxTextLength)
     {
         var html = new StringBuilder();
-        foreach (var span in text.Spans)
+        foreach (var span in text.Truncate(maxLength).Spans)
         {
             var escaped = Escape(span.Text);
             switch (span.Style)

@@ -10,9 +10,10 @@ using Telegram.Bot.Types.Enums;
 namespace Bot.Telegram;
 
 /// <summary>
-/// Decides whether a Telegram user moderates: one of <c>Moderation:TelegramUserIds</c>, an anonymous administrator
-/// of the group, or, when <c>Moderation:TelegramChatAdministrators</c> is on, an administrator of the chat the
-/// command came from. Administrator lookups are cached for a few minutes.
+/// Decides whether a Telegram user moderates: one of <c>Moderation:TelegramUserIds</c>, or an administrator
+/// (anonymous ones included) of one of the groups in <c>Moderation:TelegramAdminChatIds</c> when the command
+/// comes from that group. A confirmed administrator is remembered for a few minutes; a refusal is not, so a
+/// newly promoted administrator is recognised at once.
 /// </summary>
 internal sealed partial class TelegramModerators(
     ITelegramBotClient bot,
@@ -22,6 +23,7 @@ internal sealed partial class TelegramModerators(
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<(long Chat, long User), (bool IsAdmin, DateTimeOffset At)> _admins = new();
+    private readonly ConcurrentDictionary<long, bool> _unlistedChats = new();
 
     public async Task<bool> IsModeratorAsync(Update update, CancellationToken cancellationToken)
     {
@@ -42,8 +44,19 @@ internal sealed partial class TelegramModerators(
             return true;
         }
 
-        if (!settings.TelegramChatAdministrators || chat.Type is not (ChatType.Group or ChatType.Supergroup))
+        if (chat.Type is not (ChatType.Group or ChatType.Supergroup))
         {
+            return false;
+        }
+
+        if (!settings.TelegramAdminChatIds.Contains(chat.Id))
+        {
+            // Once per group, so the operator can find the id to add without flooding the log.
+            if (_unlistedChats.TryAdd(chat.Id, true))
+            {
+                LogUnlistedChat(logger, chat.Id, chat.Title);
+            }
+
             return false;
         }
 
@@ -68,7 +81,11 @@ internal sealed partial class TelegramModerators(
         {
             var member = await bot.GetChatMember(chatId, userId, cancellationToken);
             var isAdmin = member.Status is ChatMemberStatus.Administrator or ChatMemberStatus.Creator;
-            _admins[(chatId, userId)] = (isAdmin, now);
+            if (isAdmin)
+            {
+                _admins[(chatId, userId)] = (isAdmin, now);
+            }
+
             return isAdmin;
         }
         catch (RequestException exception)
@@ -78,6 +95,9 @@ internal sealed partial class TelegramModerators(
             return false;
         }
     }
+
+    [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "Telegram group {ChatId} ({Title}) is not in Moderation:TelegramAdminChatIds, so its administrators do not moderate the bot")]
+    private static partial void LogUnlistedChat(ILogger logger, long chatId, string? title);
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Looking up whether user {UserId} administers chat {ChatId} failed")]
     private static partial void LogLookupFailed(ILogger logger, Exception exception, long chatId, long userId);

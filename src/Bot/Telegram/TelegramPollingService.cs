@@ -159,29 +159,34 @@ internal sealed partial class TelegramPollingService(
     }
 
     /// <summary>
-    /// Sets the command menus: the user commands for everyone, and the moderator commands for group
-    /// administrators and in the private chats of the configured moderators. Menus only change what Telegram
+    /// Sets the command menus: the user commands for everyone, and the moderator commands for the
+    /// administrators of the configured groups and in the private chats of the configured moderators. Menus only change what Telegram
     /// suggests; every moderator command is checked again when it arrives.
     /// </summary>
     private async Task SetMenusAsync(CancellationToken cancellationToken)
     {
         await bot.SetMyCommands(TelegramCommands.Menu, cancellationToken: cancellationToken);
-        if (moderationOptions.CurrentValue.TelegramChatAdministrators)
+        foreach (var chatId in moderationOptions.CurrentValue.TelegramAdminChatIds)
         {
-            await bot.SetMyCommands(TelegramCommands.ModeratorMenu, BotCommandScope.AllChatAdministrators(), cancellationToken: cancellationToken);
+            await SetModeratorMenuAsync(BotCommandScope.ChatAdministrators(chatId), chatId, cancellationToken);
         }
 
         foreach (var moderatorId in moderationOptions.CurrentValue.TelegramUserIds)
         {
-            try
-            {
-                await bot.SetMyCommands(TelegramCommands.ModeratorMenu, BotCommandScope.Chat(moderatorId), cancellationToken: cancellationToken);
-            }
-            catch (ApiRequestException exception) when (exception.ErrorCode == 400)
-            {
-                // A moderator who never started a chat with the bot has no private chat yet to put a menu in.
-                LogMenuSkipped(logger, moderatorId, exception.Message);
-            }
+            await SetModeratorMenuAsync(BotCommandScope.Chat(moderatorId), moderatorId, cancellationToken);
+        }
+    }
+
+    private async Task SetModeratorMenuAsync(BotCommandScope scope, long chatId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await bot.SetMyCommands(TelegramCommands.ModeratorMenu, scope, cancellationToken: cancellationToken);
+        }
+        catch (ApiRequestException exception) when (exception.ErrorCode == 400)
+        {
+            // A chat the bot is not in (yet), such as a moderator who never started a private chat with it.
+            LogMenuSkipped(logger, chatId, exception.Message);
         }
     }
 
@@ -321,8 +326,8 @@ internal sealed partial class TelegramPollingService(
     [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "Confirming the last Telegram updates failed; they may arrive once more at the next start")]
     private static partial void LogConfirmFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "No moderator menu for Telegram user {UserId}: {Reason}")]
-    private static partial void LogMenuSkipped(ILogger logger, long userId, string reason);
+    [LoggerMessage(EventId = 506, Level = LogLevel.Information, Message = "No moderator menu in Telegram chat {ChatId}: {Reason}")]
+    private static partial void LogMenuSkipped(ILogger logger, long chatId, string reason);
 
     [LoggerMessage(EventId = 505, Level = LogLevel.Debug, Message = "Telegram polling stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -24,6 +24,12 @@ public static partial class TelegramUpdateParser
         "Say which user: reply to one of their messages with the command, or give their numeric id. " +
         "Telegram does not tell bots who an @username is.";
 
+    private const string PrivateHint =
+        "To make a video, send /generate with a description, for example: /generate a red fox running through snow. " +
+        "To animate a photo, send it with /generate and a description as its caption. /help lists every command.";
+
+    private static readonly HashSet<string> KnownOptions = new(["portrait", "landscape", "seed", "no", "negative"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Returns the command in a message's text or photo caption, or in a pressed button; null when the update
     /// contains none for this bot. In groups, <c>/generate@OtherBot</c> belongs to another bot and is ignored.
@@ -41,12 +47,20 @@ public static partial class TelegramUpdateParser
             return null;
         }
 
+        var user = new ChatUser(ChatPlatform.Telegram, from.Id.ToString(CultureInfo.InvariantCulture), DisplayName(from));
+        var target = new ChatTarget(
+            message.Chat.Id.ToString(CultureInfo.InvariantCulture),
+            message.IsTopicMessage && message.MessageThreadId is { } thread ? thread.ToString(CultureInfo.InvariantCulture) : null,
+            message.Id.ToString(CultureInfo.InvariantCulture));
+        var isPrivate = message.Chat.Type == ChatType.Private;
+
         var text = message.Text ?? message.Caption;
         var entities = message.Text is not null ? message.Entities : message.CaptionEntities;
         var command = entities?.FirstOrDefault(e => e.Type == MessageEntityType.BotCommand && e.Offset == 0);
         if (text is null || command is null)
         {
-            return null;
+            // In a group the bot reads only commands; in a private chat every message is meant for it.
+            return isPrivate && !from.IsBot ? new TelegramCommand(new InvalidCommand(user, target, PrivateHint)) : null;
         }
 
         // Entity offsets and lengths count UTF-16 code units, as .NET strings do.
@@ -63,11 +77,6 @@ public static partial class TelegramUpdateParser
         }
 
         var arguments = text[Math.Min(command.Length, text.Length)..].Trim();
-        var user = new ChatUser(ChatPlatform.Telegram, from.Id.ToString(CultureInfo.InvariantCulture), DisplayName(from));
-        var target = new ChatTarget(
-            message.Chat.Id.ToString(CultureInfo.InvariantCulture),
-            message.IsTopicMessage && message.MessageThreadId is { } thread ? thread.ToString(CultureInfo.InvariantCulture) : null,
-            message.Id.ToString(CultureInfo.InvariantCulture));
 
         return name.ToLowerInvariant() switch
         {
@@ -77,7 +86,7 @@ public static partial class TelegramUpdateParser
                 ? new ListJobsCommand(user, target)
                 : Subject(message, arguments, out _) is { } subject
                     ? new ListJobsCommand(user, target, subject)
-                    : new InvalidCommand(user, target, WhichUser)),
+                    : new InvalidCommand(user, target, WhichUser, ModeratorsOnly: true)),
             "cancel" => new TelegramCommand(arguments.Length == 0
                 ? new CancelCommand(user, target, null)
                 : long.TryParse(arguments.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var jobId)
@@ -95,7 +104,9 @@ public static partial class TelegramUpdateParser
                 : WithSubject(message, user, target, arguments, (subject, _) => new ModerateCommand(user, target, ModeratorAction.Audit, subject))),
             "help" => new TelegramCommand(new HelpCommand(user, target)),
             "start" => new TelegramCommand(new HelpCommand(user, target, IsStart: true)),
-            _ when message.Chat.Type == ChatType.Private => new TelegramCommand(new HelpCommand(user, target)),
+            // In a group, a command without @bot may be meant for another bot, so only one addressed to this bot gets a reply.
+            _ when isPrivate || at >= 0 => new TelegramCommand(new InvalidCommand(user, target,
+                $"There is no /{name} command. Send /help to see what the bot can do.")),
             _ => null,
         };
     }
@@ -106,7 +117,7 @@ public static partial class TelegramUpdateParser
 
     /// <summary>Whether the command may need the sender's moderator status, which costs a call to Telegram to find out.</summary>
     public static bool NeedsModeratorCheck(ChatCommand command) =>
-        command is ModerateCommand or CancelCommand or ListJobsCommand { Subject: not null };
+        command is ModerateCommand or CancelCommand or ListJobsCommand { Subject: not null } or InvalidCommand { ModeratorsOnly: true };
 
     /// <summary>
     /// Reads <c>/generate</c>: the prompt, the options <c>--portrait</c>, <c>--landscape</c>, <c>--seed N</c> and
@@ -120,6 +131,12 @@ public static partial class TelegramUpdateParser
         {
             return new TelegramCommand(new InvalidCommand(user, target,
                 $"The image is {photo.Size / 1_000_000.0:0.#} MB; the limit is {MaxImageBytes / 1_000_000} MB. Send a smaller one."));
+        }
+
+        if (AnyOptionPattern().Matches(arguments).Select(m => m.Groups[1].Value).FirstOrDefault(o => !KnownOptions.Contains(o)) is { } unknown)
+        {
+            return new TelegramCommand(new InvalidCommand(user, target,
+                $"/generate has no option --{unknown}. It takes --portrait, --landscape, --seed N and --no TEXT (what the video should not show)."));
         }
 
         VideoAspect? aspect = null;
@@ -146,7 +163,7 @@ public static partial class TelegramUpdateParser
                     var words = value.Split(' ', 2);
                     if (!long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
                     {
-                        return new TelegramCommand(new InvalidCommand(user, target, $"--seed needs a whole number from 0 to {long.MaxValue}, for example --seed 42."));
+                        return new TelegramCommand(new InvalidCommand(user, target, "--seed needs a whole number, 0 or more, for example --seed 42."));
                     }
 
                     seed = parsed;
@@ -189,14 +206,24 @@ public static partial class TelegramUpdateParser
 
         return WithSubject(message, user, target, words.Length > 1 ? words[1] : string.Empty, (subject, rest) =>
         {
-            int? number = int.TryParse(rest.Split(' ', 2)[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+            var values = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (message.ReplyToMessage is not null && values.Length > 1 && values.Take(2).All(v => long.TryParse(v, CultureInfo.InvariantCulture, out _)))
+            {
+                // "/quota set 103 4" sent as a reply could mean user 103 or the author of the message replied to.
+                return new InvalidCommand(user, target,
+                    $"You replied to {subject}'s message and also gave two numbers, so it is not clear whose allowance to change. " +
+                    $"Reply with just the number (/quota {words[0].ToLowerInvariant()} {values[1]}), or send /quota {words[0].ToLowerInvariant()} <user id> <number> without replying. Nothing was changed.",
+                    ModeratorsOnly: true);
+            }
+
+            int? number = values.Length > 0 && int.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
             return new ModerateCommand(user, target, action.Value, subject, number);
         });
     }
 
     /// <summary>Builds a command about another user, or explains how to name one when the message names no user.</summary>
     private static ChatCommand WithSubject(Message message, ChatUser user, ChatTarget target, string arguments, Func<UserRef, string, ChatCommand> build) =>
-        Subject(message, arguments, out var rest) is { } subject ? build(subject, rest) : new InvalidCommand(user, target, WhichUser);
+        Subject(message, arguments, out var rest) is { } subject ? build(subject, rest) : new InvalidCommand(user, target, WhichUser, ModeratorsOnly: true);
 
     /// <summary>
     /// Finds the user a command is about: a mention of a user without a username (which carries their id), the
@@ -277,4 +304,7 @@ public static partial class TelegramUpdateParser
     // Options start with two hyphens or the dash phones make of them: --portrait, --seed 42, --no blurry text.
     [GeneratedRegex(@"(?:^|\s)((?:--|—)(?:portrait|landscape|seed|no|negative))\b", RegexOptions.IgnoreCase)]
     private static partial Regex OptionPattern();
+
+    [GeneratedRegex(@"(?:^|\s)(?:--|—)(\p{L}[\p{L}\d-]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex AnyOptionPattern();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bot.Chat;
 using Bot.Jobs;
 using Bot.Moderation;
@@ -122,7 +123,8 @@ public sealed class ModerationServiceTests : IDisposable
     {
         var reply = await ModerateAsync(action, number: number);
 
-        Assert.Contains("whole number", reply);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"whole number from {(action == ModeratorAction.QuotaSet ? 0 : 1)} to"), reply);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"(it is {number})"), reply);
         await using var context = await _pipeline.Database.Factory.CreateDbContextAsync();
         Assert.Equal(0, await context.AuditEntries.CountAsync());
     }
@@ -150,6 +152,72 @@ public sealed class ModerationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task BanAgain_UpdatesReasonOnly()
+    {
+        await ModerateAsync(ModeratorAction.Ban, text: "spam");
+        var bannedAt = await BannedAtAsync();
+        _pipeline.Time.Advance(TimeSpan.FromHours(2));
+
+        var updated = await ModerateAsync(ModeratorAction.Ban, text: "spam and abuse");
+        var same = await ModerateAsync(ModeratorAction.Ban, text: "spam and abuse");
+
+        Assert.Equal("user42 (42) was already banned; the reason is updated.", updated);
+        Assert.Equal("user42 (42) is already banned for this reason; nothing changed.", same);
+        Assert.NotNull(bannedAt);
+        Assert.Equal(bannedAt, await BannedAtAsync());
+        Assert.Equal(["banned: spam", "banned: spam and abuse"], await AuditedAfterAsync());
+    }
+
+    [Fact]
+    public async Task ChangesThatChangeNothing_AreNotAudited()
+    {
+        var unban = await ModerateAsync(ModeratorAction.Unban);
+        var reset = await ModerateAsync(ModeratorAction.QuotaReset);
+        var resume = await ModerateAsync(ModeratorAction.Resume);
+
+        Assert.Equal("user42 (42) was not banned; nothing changed.", unban);
+        Assert.Equal("user42 (42) already has the default allowance of 5 videos per day; nothing changed.", reset);
+        Assert.Equal("The bot was not paused; nothing changed.", resume);
+        Assert.Empty(await AuditedAfterAsync());
+    }
+
+    [Fact]
+    public async Task PauseAgain_UpdatesTheMessageOnce()
+    {
+        var first = await ModerateAsync(ModeratorAction.Pause, text: "Back at 18:00");
+        var second = await ModerateAsync(ModeratorAction.Pause, text: "Back at 19:00");
+        var third = await ModerateAsync(ModeratorAction.Pause, text: "Back at 19:00");
+        var paused = await AcceptForSubjectAsync();
+
+        Assert.Equal("The bot is paused: new requests are turned away with your message, and jobs already accepted still finish. Use /resume to take requests again.", first);
+        Assert.Equal("The bot was already paused; new requests now get your new message. Use /resume to take requests again.", second);
+        Assert.Equal("The bot is already paused with this message; nothing changed.", third);
+        Assert.Equal("Back at 19:00", paused.Message);
+        Assert.Equal(["paused: Back at 18:00", "paused: Back at 19:00"], await AuditedAfterAsync());
+    }
+
+    [Theory]
+    [InlineData(ModeratorAction.Ban, "The reason is 301 characters long; keep it to 300.")]
+    [InlineData(ModeratorAction.Pause, "The message is 301 characters long; keep it to 300.")]
+    public async Task LongText_IsRejected(ModeratorAction action, string expected)
+    {
+        var reply = await ModerateAsync(action, text: new string('x', 301));
+
+        Assert.StartsWith(expected, reply);
+        Assert.Empty(await AuditedAfterAsync());
+    }
+
+    [Fact]
+    public async Task UnseenUser_IsNamedAsSuch()
+    {
+        var reply = (await _moderation.HandleAsync(
+            new ModerateCommand(Moderator, Target, ModeratorAction.QuotaSet, new UserRef(ChatPlatform.Telegram, "555"), 3),
+            CancellationToken.None)).ToPlainString();
+
+        Assert.Equal("555 (not seen by the bot yet) may now make 3 videos per day.", reply);
+    }
+
+    [Fact]
     public async Task Actions_AreAuditedWithBeforeAndAfter()
     {
         await ModerateAsync(ModeratorAction.QuotaSet, number: 9);
@@ -164,7 +232,7 @@ public sealed class ModerationServiceTests : IDisposable
         Assert.Equal("9", entries[0].After);
         Assert.Equal("banned: spam", entries[1].After);
         Assert.All(entries, entry => Assert.Equal(Moderator.Key, entry.ModeratorKey));
-        Assert.Contains("quota set telegram:42 (default (5) → 9)", audit);
+        Assert.Contains("quota set user42 (42) (default (5) → 9)", audit);
     }
 
     [Fact]
@@ -177,11 +245,23 @@ public sealed class ModerationServiceTests : IDisposable
 
         var stats = await ModerateAsync(ModeratorAction.Stats);
 
-        Assert.Contains("Today: 2 jobs (1 delivered, 1 failed), 150 GPU seconds, about 0.15 USD (estimate).", stats);
+        Assert.Contains("Today: 2 jobs (1 ✅ delivered, 1 ❌ failed), 150 GPU seconds, about 0.15 USD (estimate).", stats);
     }
 
     private async Task<string> ModerateAsync(ModeratorAction action, int? number = null, string? text = null) =>
         (await _moderation.HandleAsync(new ModerateCommand(Moderator, Target, action, action == ModeratorAction.Audit ? null : Subject, number, text), CancellationToken.None)).ToPlainString();
+
+    private async Task<DateTimeOffset?> BannedAtAsync()
+    {
+        await using var context = await _pipeline.Database.Factory.CreateDbContextAsync();
+        return (await context.Users.SingleAsync()).BannedAt;
+    }
+
+    private async Task<List<string?>> AuditedAfterAsync()
+    {
+        await using var context = await _pipeline.Database.Factory.CreateDbContextAsync();
+        return await context.AuditEntries.OrderBy(a => a.Id).Select(a => a.After).ToListAsync();
+    }
 
     private Task<AcceptOutcome> AcceptForSubjectAsync() =>
         _pipeline.Acceptor.AcceptAsync(TestPipeline.Generate(new ChatUser(ChatPlatform.Telegram, Subject.Id, "user42")), CancellationToken.None);

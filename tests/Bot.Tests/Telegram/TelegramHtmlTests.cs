@@ -26,4 +26,22 @@ public sealed class TelegramHtmlTests
     {
         Assert.Equal("🎬 été", TelegramHtml.Render(ChatText.Of("🎬 été")));
     }
+
+    [Fact]
+    public void Render_LongText_KeepsMarkup()
+    {
+        var text = new ChatText().Bold("Banned").Plain(": ").Italic(new string('<', 5000));
+
+        var html = TelegramHtml.Render(text);
+
+        Assert.StartsWith("<b>Banned</b>: <i>&lt;", html);
+        Assert.EndsWith("&lt;…</i>", html);
+        Assert.Equal(TelegramHtml.MaxTextLength, text.Truncate(TelegramHtml.MaxTextLength).ToPlainString().Length);
+    }
+
+    [Fact]
+    public void Render_ShortText_IsNotCut()
+    {
+        Assert.Equal("<b>ok</b>", TelegramHtml.Render(new ChatText().Bold("ok"), maxLength: 2));
+    }
 }

@@ -84,18 +84,39 @@ public sealed class TelegramUpdateParserTests
     }
 
     [Fact]
-    public void UnknownCommand_InPrivateChat_GetsHelp()
+    public void UnknownCommand_InPrivateChat_PointsToHelp()
     {
-        Assert.IsType<HelpCommand>(TelegramUpdateParser.Parse(Update("/video a cat", ChatType.Private), BotName)!.Command);
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update("/video a cat", ChatType.Private), BotName)!.Command);
+
+        Assert.Equal("There is no /video command. Send /help to see what the bot can do.", command.Message);
     }
 
     [Fact]
-    public void PlainText_IsIgnored()
+    public void UnknownCommand_AddressedInGroup_PointsToHelp()
     {
-        var update = Update("hello", ChatType.Private);
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update($"/video@{BotName} a cat", ChatType.Supergroup), BotName)!.Command);
+
+        Assert.Contains("There is no /video command", command.Message);
+    }
+
+    [Fact]
+    public void PlainText_InGroup_IsIgnored()
+    {
+        var update = Update("hello", ChatType.Supergroup);
         update.Message!.Entities = null;
 
         Assert.Null(TelegramUpdateParser.Parse(update, BotName));
+    }
+
+    [Fact]
+    public void PlainText_InPrivateChat_ExplainsGenerate()
+    {
+        var update = Update("a cat on a skateboard", ChatType.Private);
+        update.Message!.Entities = null;
+
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.StartsWith("To make a video, send /generate with a description", command.Message);
     }
 
     [Fact]
@@ -125,6 +146,26 @@ public sealed class TelegramUpdateParserTests
         var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update("/generate a cat --seed abc", ChatType.Private), BotName)!.Command);
 
         Assert.Contains("--seed needs a whole number", command.Message);
+    }
+
+    [Theory]
+    [InlineData("/generate a cat --portrait --fast", "--fast")]
+    [InlineData("/generate a cat —vertical", "--vertical")]
+    [InlineData("/generate a cat --noblur", "--noblur")]
+    public void Generate_UnknownOption_ListsTheOptions(string text, string named)
+    {
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update(text, ChatType.Private), BotName)!.Command);
+
+        Assert.Contains($"/generate has no option {named}.", command.Message);
+        Assert.Contains("--portrait, --landscape, --seed N and --no TEXT", command.Message);
+    }
+
+    [Fact]
+    public void Generate_InnerDashes_StayInPrompt()
+    {
+        var command = Assert.IsType<GenerateCommand>(TelegramUpdateParser.Parse(Update("/generate a slow-motion wave -- then calm", ChatType.Private), BotName)!.Command);
+
+        Assert.Equal("a slow-motion wave -- then calm", command.Prompt);
     }
 
     [Fact]
@@ -158,6 +199,28 @@ public sealed class TelegramUpdateParserTests
         Assert.Equal(ModeratorAction.QuotaSet, command.Action);
         Assert.Equal("telegram:77", command.Subject!.Key);
         Assert.Equal(10, command.Number);
+    }
+
+    [Fact]
+    public void QuotaSet_ReplyAndId_AsksWhichUser()
+    {
+        var update = Update("/quota set 103 4", ChatType.Supergroup);
+        update.Message!.ReplyToMessage = new Message { Id = 5, Chat = update.Message.Chat, From = new User { Id = 77, FirstName = "Bob" } };
+
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.True(command.ModeratorsOnly);
+        Assert.Contains("You replied to Bob (77)'s message and also gave two numbers", command.Message);
+        Assert.Contains("/quota set 4", command.Message);
+    }
+
+    [Fact]
+    public void Ban_WithoutUser_IsForModeratorsOnly()
+    {
+        var parsed = TelegramUpdateParser.Parse(Update("/ban", ChatType.Supergroup), BotName)!;
+
+        Assert.True(Assert.IsType<InvalidCommand>(parsed.Command).ModeratorsOnly);
+        Assert.True(TelegramUpdateParser.NeedsModeratorCheck(parsed.Command));
     }
 
     [Fact]
