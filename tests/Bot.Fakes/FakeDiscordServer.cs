@@ -62,7 +62,10 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     /// <summary>The heartbeat interval sent in Hello. Default 1 second, so a zombie connection is found quickly.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>When set, heartbeats get no ACK, so the client sees a zombie connection.</summary>
+    /// <summary>
+    /// When set, heartbeats on the current connection get no ACK, so the client sees a zombie connection. A new
+    /// connection clears it, so the client's reconnect is not a zombie too, however slowly the test reacts.
+    /// </summary>
     public bool WithholdAcks { get; set; }
 
     /// <summary>When set, every Resume is refused with op 9 <c>false</c>.</summary>
@@ -354,6 +357,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var connection = new GatewayConnection(socket);
         _connection = connection;
+        WithholdAcks = false;
         Connections++;
         await connection.SendAsync(new JsonObject { ["op"] = 10, ["d"] = new JsonObject { ["heartbeat_interval"] = HeartbeatInterval.TotalMilliseconds } });
 

@@ -118,7 +118,7 @@ public sealed class FakeTelegramServer : IAsyncDisposable
 
     /// <summary>
     /// Queues a user's message as an update and returns its message id. With <paramref name="photo"/>, the text
-    /// becomes the photo's caption; with <paramref name="replyTo"/>, it replies to that earlier user message.
+    /// becomes the photo's caption; with <paramref name="replyTo"/>, it replies to that earlier message, a user's or the bot's.
     /// </summary>
     public int SendUserMessage(long chatId, long userId, string text, string chatType = "private", int? replyTo = null, byte[]? photo = null)
     {
@@ -163,6 +163,17 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             if (replyTo is { } repliedId && _userMessages.TryGetValue((chatId, repliedId), out var replied))
             {
                 message["reply_to_message"] = replied.DeepClone();
+            }
+            else if (replyTo is { } botMessageId && _texts.TryGetValue((chatId, botMessageId), out var botText))
+            {
+                message["reply_to_message"] = new JsonObject
+                {
+                    ["message_id"] = botMessageId,
+                    ["from"] = new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Video", ["username"] = Username },
+                    ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = chatType },
+                    ["date"] = 1_767_225_600,
+                    ["text"] = botText,
+                };
             }
 
             _userMessages[(chatId, messageId)] = (JsonObject)message.DeepClone();

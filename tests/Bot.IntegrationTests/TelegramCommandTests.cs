@@ -168,6 +168,19 @@ public sealed class TelegramCommandTests : BotTestBase
     }
 
     [Fact]
+    public async Task ModeratorCancel_ReplyToStatus_Cancels()
+    {
+        RunPod.Behavior.RunTime = TimeSpan.FromSeconds(30);
+        await StartBotAsync(ModeratorSettings);
+        var status = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Member, "/generate a long film", "supergroup"));
+
+        var reply = await ReplyToAsync(Group, Telegram.SendUserMessage(Group, Moderator, "/cancel", "supergroup", replyTo: status.MessageId));
+
+        Assert.StartsWith($"Job #1 of User{Member} ({Member}) was cancelled", reply.Text);
+        await Eventually.WaitUntilAsync(() => Telegram.TextOf(Group, status.MessageId)!.Contains("Cancelled", StringComparison.Ordinal), "the cancelled status");
+    }
+
+    [Fact]
     public async Task Reroll_BySomeoneElse_IsRefused()
     {
         await StartBotAsync();
@@ -254,7 +267,7 @@ public sealed class TelegramCommandTests : BotTestBase
 
         Assert.Contains("not allowed on this bot", reply.Text);
         Assert.Equal(0, RunPod.RunCalls);
-        Assert.Contains("Prompts rejected by the policy this day: 1", stats.Text);
+        Assert.Contains("Prompts rejected by the policy today: 1", stats.Text);
         Assert.Contains("lots of gore", stats.Text);
     }
 

@@ -73,7 +73,8 @@ public sealed class ChatCommandHandler(
             },
             AcceptResult.InvalidRequest => ChatText.Of(outcome.Message!),
             AcceptResult.Blocked when outcome.Message == JobAcceptor.NegativePromptBlocked => ChatText.Of(
-                "Your negative prompt uses words this bot does not allow, so no video was made and nothing was counted. Please leave them out."),
+                (command.User.Platform == ChatPlatform.Telegram ? "The text after --no" : "Your negative prompt")
+                + " uses words this bot does not allow, so no video was made and nothing was counted. Please leave them out."),
             AcceptResult.Blocked => ChatText.Of("This description is not allowed on this bot, so no video was made and nothing was counted. Please describe something else."),
             AcceptResult.Paused => new ChatText()
                 .Plain("The moderators have paused video generation for now. Nothing was counted; please try again later.")
@@ -141,12 +142,22 @@ public sealed class ChatCommandHandler(
 
     private async Task<ChatText?> CancelAsync(CancelCommand command, CancellationToken cancellationToken)
     {
-        var (result, jobId, job) = await canceller.CancelAsync(command.User, command.JobId, cancellationToken);
+        var requested = command.JobId;
+        if (requested is null && command.RepliedMessageId is { } replied)
+        {
+            requested = await JobOfMessageAsync(command.Target.ChatId, replied, cancellationToken);
+            if (requested is null)
+            {
+                return ChatText.Of("The message you replied to is not a job's status or request. Reply to the status message, or give the job's number: /cancel 12.");
+            }
+        }
+
+        var (result, jobId, job) = await canceller.CancelAsync(command.User, requested, cancellationToken);
         if (result == CancelResult.Cancelled && job!.UserKey != command.User.Key)
         {
             // A moderator stopped someone else's job: that is a moderator action, so it goes into the audit log.
             await moderation.RecordAsync(command.User, "cancel", job.UserKey, $"job #{job.Id} {ChatFormat.State(job.State)}", "cancelled", cancellationToken);
-            return ChatText.Of($"Job #{jobId} of {job.UserName} was cancelled, and it was not counted against their allowance.");
+            return ChatText.Of($"Job #{jobId} of {ChatFormat.User(job.UserName, job.UserKey)} was cancelled, and it was not counted against their allowance.");
         }
 
         return result switch
@@ -158,6 +169,17 @@ public sealed class ChatCommandHandler(
             CancelResult.NotFound => ChatText.Of($"There is no job #{jobId}."),
             _ => ChatText.Of($"Job #{jobId} has already ended ({ChatFormat.State(job!.State)})."),
         };
+    }
+
+    /// <summary>Returns the job whose status or request is the given message of the chat, if any.</summary>
+    private async Task<long?> JobOfMessageAsync(string chatId, string messageId, CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await context.Jobs.AsNoTracking()
+            .Where(j => j.ChatId == chatId && (j.StatusMessageId == messageId || j.RequestMessageId == messageId))
+            .OrderByDescending(j => j.Id)
+            .Select(j => (long?)j.Id)
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     private async Task<ChatText> ListJobsAsync(ListJobsCommand command, CancellationToken cancellationToken)
@@ -174,13 +196,14 @@ public sealed class ChatCommandHandler(
             .OrderByDescending(j => j.Id)
             .Take(JobsListed)
             .ToListAsync(cancellationToken);
+        var name = command.Subject is null ? null : await moderation.DescribeUserAsync(command.Subject, cancellationToken);
         if (jobs.Count == 0)
         {
-            return ChatText.Of(command.Subject is null ? "You have no jobs yet. Try /generate " + ExamplePrompt : $"{command.Subject} has no jobs.");
+            return ChatText.Of(name is null ? "You have no jobs yet. Try /generate " + ExamplePrompt : $"{name} has no jobs.");
         }
 
         var now = time.GetUtcNow();
-        var text = new ChatText().Bold(command.Subject is null ? "Your latest jobs" : $"Latest jobs of {command.Subject}").Plain("\n");
+        var text = new ChatText().Bold(name is null ? "Your latest jobs" : $"Latest jobs of {name}").Plain("\n");
         foreach (var job in jobs)
         {
             text.Plain($"#{job.Id} · {ChatFormat.State(job.State)} · {StatusText.Duration(now - job.CreatedAt)} ago · ").Italic(ChatFormat.Trim(job.Prompt, 60)).Plain("\n");
@@ -219,7 +242,7 @@ public sealed class ChatCommandHandler(
         }
 
         var text = new ChatText().Bold("Your allowance: ").Plain($"{ChatFormat.Videos(usage.Allowance - usage.Granted)} per {PeriodUnit}");
-        text.Plain(usage.Granted > 0 ? $", plus {usage.Granted} extra this {PeriodUnit}.\n" : ".\n");
+        text.Plain(usage.Granted > 0 ? $", plus {usage.Granted} extra {ChatFormat.Current(quotaOptions.CurrentValue.Period)}.\n" : ".\n");
         text.Plain($"Received: {usage.Charged} · in progress: {usage.Reserved} · left: {usage.Remaining}\n");
         text.Plain($"Resets at {ChatFormat.Time(usage.ResetsAt)} (in {StatusText.Duration(usage.ResetsAt - now)}).");
         return text;
@@ -252,7 +275,8 @@ public sealed class ChatCommandHandler(
             .Code("/jobs").Plain(" lists your latest jobs\n")
             .Code("/cancel [job]").Plain(" cancels a job that has not finished\n")
             .Code("/help").Plain(" shows this message\n\n")
-            .Plain($"A video takes a few minutes; my status message shows how far it got and has a Cancel button. You can make {ChatFormat.Videos(quota.DefaultAllowance)} per {PeriodUnit}, ")
+            .Plain("A video takes a few minutes; my status message shows how far it got and has a Cancel button. ")
+            .Plain($"The usual allowance is {ChatFormat.Videos(quota.DefaultAllowance)} per {PeriodUnit} (").Code("/quota").Plain(" shows yours), ")
             .Plain("and a video that fails does not count. A finished video has a Re-roll button: the same request with a new seed.\n\n")
             .Bold("Moderators").Plain(" can also use ");
         return platform == ChatPlatform.Discord

@@ -41,6 +41,12 @@ public static class ChatFormat
         _ => "daily",
     };
 
+    /// <summary>Names a user as "name (id)", the same way in every reply; the id is the part of the user key after the platform.</summary>
+    public static string User(string name, string userKey) => $"{Trim(name, 40)} ({IdOf(userKey)})";
+
+    /// <summary>Returns the platform's user id from a user key such as <c>telegram:42</c>.</summary>
+    public static string IdOf(string userKey) => userKey[(userKey.IndexOf(':', StringComparison.Ordinal) + 1)..];
+
     /// <summary>Names a job state the way users read it in /jobs and /stats.</summary>
     public static string State(JobState state) => state switch
     {

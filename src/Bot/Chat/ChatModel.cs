@@ -98,7 +98,8 @@ public sealed record HelpCommand(ChatUser User, ChatTarget Target, bool IsStart 
 
 /// <summary>A request to cancel a job, from its Cancel button or the cancel command.</summary>
 /// <param name="JobId">The job to cancel; the sender's latest unfinished job when empty.</param>
-public sealed record CancelCommand(ChatUser User, ChatTarget Target, long? JobId) : ChatCommand(User, Target);
+/// <param name="RepliedMessageId">The message the command replied to, such as a job's status or request; it names the job when <paramref name="JobId"/> is empty.</param>
+public sealed record CancelCommand(ChatUser User, ChatTarget Target, long? JobId, string? RepliedMessageId = null) : ChatCommand(User, Target);
 
 /// <summary>A command the adapter could not read, with a message that explains what to fix.</summary>
 /// <param name="ModeratorsOnly">Whether it was a moderator command, so other users get only the reply that it is for moderators.</param>

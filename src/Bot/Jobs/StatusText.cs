@@ -7,7 +7,7 @@ namespace Bot.Jobs;
 public static class StatusText
 {
     private const int BarWidth = 10;
-    private const string QuotaNote = " This video was not counted against your allowance.";
+    private const string QuotaNote = " It does not count against the allowance.";
 
     // A job that waits this long in RunPod's queue is most likely waiting for a worker to start (a cold start).
     private static readonly TimeSpan ColdStartHintAfter = TimeSpan.FromSeconds(45);

@@ -29,6 +29,7 @@ public sealed partial class ModerationService(
     /// <summary>The longest ban reason or pause message, in characters, so every reply that shows one stays within the platforms' limits.</summary>
     public const int MaxTextLength = 300;
     private const int AuditLines = 15;
+    private const int AuditValueLength = 60;
 
     public static ChatText NotModeratorText { get; } = ChatText.Of("Only moderators can use this command, so nothing was done.");
 
@@ -209,7 +210,7 @@ public sealed partial class ModerationService(
             before = setting.Value is { Length: > 0 } old ? $"paused: {old}" : "paused";
             if (before == after)
             {
-                return ChatText.Of("The bot is already paused with this message; nothing changed.");
+                return ChatText.Of($"The bot is already paused {(message.Length > 0 ? "with this message" : "without a message")}; nothing changed. Use {CommandName(command, "/resume", "/mod resume")} to take requests again.");
             }
 
             setting.Value = message;
@@ -257,10 +258,16 @@ public sealed partial class ModerationService(
             text.Append(await StatsLineAsync(context, $"This {PeriodUnit}", periodStart, cancellationToken));
         }
 
-        var waiting = await context.Jobs.CountAsync(j => j.State == JobState.Accepted, cancellationToken);
-        var onGpu = await context.Jobs.CountAsync(j => JobStates.OnGpu.Contains(j.State), cancellationToken);
+        var unfinished = await context.Jobs
+            .Where(j => JobStates.Unfinished.Contains(j.State))
+            .GroupBy(j => j.State)
+            .Select(g => new { State = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
         var paused = await context.Settings.AnyAsync(s => s.Key == JobAcceptor.PauseSetting, cancellationToken);
-        text.Plain($"Now: {onGpu} on the GPU, {waiting} waiting in the bot{(paused ? ", paused" : string.Empty)}.\n");
+        var current = unfinished.Count == 0
+            ? "no unfinished jobs"
+            : string.Join(", ", unfinished.OrderBy(j => j.State).Select(j => $"{j.Count} {ChatFormat.State(j.State)}"));
+        text.Plain($"Now: {current}{(paused ? "; the bot is paused" : string.Empty)}.\n");
 
         var rejections = await context.PromptRejections
             .Where(r => r.At >= periodStart)
@@ -268,10 +275,10 @@ public sealed partial class ModerationService(
             .Take(3)
             .ToListAsync(cancellationToken);
         var rejected = await context.PromptRejections.CountAsync(r => r.At >= periodStart, cancellationToken);
-        text.Plain($"Prompts rejected by the policy this {PeriodUnit}: {rejected}");
+        text.Plain($"Prompts rejected by the policy {ChatFormat.Current(quotaOptions.CurrentValue.Period)}: {rejected}");
         foreach (var rejection in rejections)
         {
-            text.Plain($"\n· {rejection.UserName} ({IdOf(rejection.UserKey)}), {rejection.Rule}: ").Italic(ChatFormat.Trim(rejection.Prompt, 80));
+            text.Plain($"\n· {ChatFormat.User(rejection.UserName, rejection.UserKey)}, {rejection.Rule}: ").Italic(ChatFormat.Trim(rejection.Prompt, 80));
         }
 
         return text;
@@ -325,16 +332,24 @@ public sealed partial class ModerationService(
         var text = new ChatText().Bold(about is null ? "Latest moderator actions" : $"Moderator actions about {about}").Plain("\n");
         foreach (var entry in entries)
         {
-            text.Plain($"{ChatFormat.Time(entry.At)} · {entry.ModeratorName}: {entry.Action}");
+            text.Plain($"{ChatFormat.Time(entry.At)} · {ChatFormat.User(entry.ModeratorName, entry.ModeratorKey)}: {entry.Action}");
             if (entry.Target is { } target)
             {
-                text.Plain(names.TryGetValue(target, out var name) ? $" {name} ({IdOf(target)})" : $" {IdOf(target)}");
+                text.Plain(names.TryGetValue(target, out var name) ? $" {ChatFormat.User(name, target)}" : $" {ChatFormat.IdOf(target)}");
             }
 
-            text.Plain($" ({entry.Before ?? "–"} → {entry.After ?? "–"})\n");
+            // Long ban reasons and pause messages are cut, so the whole list fits in one message.
+            text.Plain($" ({ChatFormat.Trim(entry.Before ?? "–", AuditValueLength)} → {ChatFormat.Trim(entry.After ?? "–", AuditValueLength)})\n");
         }
 
         return text;
+    }
+
+    /// <summary>Returns the user as "name (id)", for replies outside this class that name a user.</summary>
+    public async Task<string> DescribeUserAsync(UserRef subject, CancellationToken cancellationToken)
+    {
+        await using var context = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await NameAsync(context, subject, cancellationToken);
     }
 
     /// <summary>Stores a moderator action that another part of the bot carried out, such as cancelling someone's job.</summary>
@@ -392,7 +407,7 @@ public sealed partial class ModerationService(
         Describe(subject, await KnownNameAsync(context, subject, cancellationToken));
 
     private static string Describe(UserRef subject, string? knownName) =>
-        knownName is null ? $"{subject.Id} (not seen by the bot yet)" : $"{knownName} ({subject.Id})";
+        knownName is null ? $"{subject.Id} (not seen by the bot yet)" : ChatFormat.User(knownName, subject.Key);
 
     /// <summary>Returns the name the platform showed for the user, or the last one the bot stored for them; null when it has none.</summary>
     private static async Task<string?> KnownNameAsync(BotDbContext context, UserRef subject, CancellationToken cancellationToken)
@@ -425,15 +440,13 @@ public sealed partial class ModerationService(
             names[job.UserKey] = job.UserName;
         }
 
-        foreach (var user in stored.Where(u => u.DisplayName != IdOf(u.UserKey)))
+        foreach (var user in stored.Where(u => u.DisplayName != ChatFormat.IdOf(u.UserKey)))
         {
             names[user.UserKey] = user.DisplayName;
         }
 
         return names;
     }
-
-    private static string IdOf(string userKey) => userKey[(userKey.IndexOf(':', StringComparison.Ordinal) + 1)..];
 
     private static string CommandName(ModerateCommand command, string telegram, string discord) =>
         command.User.Platform == ChatPlatform.Discord ? discord : telegram;

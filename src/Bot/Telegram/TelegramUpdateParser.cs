@@ -82,16 +82,14 @@ public static partial class TelegramUpdateParser
         {
             "generate" => ParseGenerate(message, user, target, arguments),
             "quota" => new TelegramCommand(ParseQuota(message, user, target, arguments)),
-            "jobs" => new TelegramCommand(arguments.Length == 0 && message.ReplyToMessage is null
+            "jobs" => new TelegramCommand(arguments.Length == 0 && !RepliesToUser(message)
                 ? new ListJobsCommand(user, target)
-                : Subject(message, arguments, out _) is { } subject
-                    ? new ListJobsCommand(user, target, subject)
-                    : new InvalidCommand(user, target, WhichUser, ModeratorsOnly: true)),
+                : WithSubject(message, user, target, arguments, (subject, _) => new ListJobsCommand(user, target, subject))),
             "cancel" => new TelegramCommand(arguments.Length == 0
-                ? new CancelCommand(user, target, null)
+                ? new CancelCommand(user, target, null, message.ReplyToMessage?.Id.ToString(CultureInfo.InvariantCulture))
                 : long.TryParse(arguments.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var jobId)
                     ? new CancelCommand(user, target, jobId)
-                    : new InvalidCommand(user, target, "Give the job's number, for example /cancel 12. /jobs lists your jobs.")),
+                    : new InvalidCommand(user, target, "Give the job's number, for example /cancel 12, or reply to the job's status with /cancel. /jobs lists your jobs.")),
             "ban" => new TelegramCommand(WithSubject(message, user, target, arguments, (subject, rest) =>
                 new ModerateCommand(user, target, ModeratorAction.Ban, subject, Text: rest))),
             "unban" => new TelegramCommand(WithSubject(message, user, target, arguments, (subject, _) =>
@@ -99,7 +97,7 @@ public static partial class TelegramUpdateParser
             "stats" => new TelegramCommand(new ModerateCommand(user, target, ModeratorAction.Stats)),
             "pause" => new TelegramCommand(new ModerateCommand(user, target, ModeratorAction.Pause, Text: arguments)),
             "resume" => new TelegramCommand(new ModerateCommand(user, target, ModeratorAction.Resume)),
-            "audit" => new TelegramCommand(arguments.Length == 0 && message.ReplyToMessage is null
+            "audit" => new TelegramCommand(arguments.Length == 0 && !RepliesToUser(message)
                 ? new ModerateCommand(user, target, ModeratorAction.Audit)
                 : WithSubject(message, user, target, arguments, (subject, _) => new ModerateCommand(user, target, ModeratorAction.Audit, subject))),
             "help" => new TelegramCommand(new HelpCommand(user, target)),
@@ -170,6 +168,12 @@ public static partial class TelegramUpdateParser
                     prompt.Add(words.Length > 1 ? words[1] : string.Empty);
                     break;
                 default:
+                    if (value.Length == 0)
+                    {
+                        return new TelegramCommand(new InvalidCommand(user, target,
+                            "--no needs what the video should not show after it, for example --no blurry, text."));
+                    }
+
                     negative = value;
                     break;
             }
@@ -204,59 +208,83 @@ public static partial class TelegramUpdateParser
                 : new InvalidCommand(user, target, "Use /quota to see your own allowance. Moderators: /quota show|set|grant|reset <user> [number].");
         }
 
+        var takesNumber = action is ModeratorAction.QuotaSet or ModeratorAction.QuotaGrant;
         return WithSubject(message, user, target, words.Length > 1 ? words[1] : string.Empty, (subject, rest) =>
         {
-            var values = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (message.ReplyToMessage is not null && values.Length > 1 && values.Take(2).All(v => long.TryParse(v, CultureInfo.InvariantCulture, out _)))
+            var value = rest.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            if (!takesNumber || value is null)
             {
-                // "/quota set 103 4" sent as a reply could mean user 103 or the author of the message replied to.
-                return new InvalidCommand(user, target,
-                    $"You replied to {subject}'s message and also gave two numbers, so it is not clear whose allowance to change. " +
-                    $"Reply with just the number (/quota {words[0].ToLowerInvariant()} {values[1]}), or send /quota {words[0].ToLowerInvariant()} <user id> <number> without replying. Nothing was changed.",
-                    ModeratorsOnly: true);
+                return new ModerateCommand(user, target, action.Value, subject);
             }
 
-            int? number = values.Length > 0 && int.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
-            return new ModerateCommand(user, target, action.Value, subject, number);
-        });
+            return int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                ? new ModerateCommand(user, target, action.Value, subject, number)
+                : new InvalidCommand(user, target,
+                    $"\"{value}\" is not a whole number. Use /quota {words[0].ToLowerInvariant()} <user id> <number>, or reply to the user's message with /quota {words[0].ToLowerInvariant()} <number>.",
+                    ModeratorsOnly: true);
+        }, numbers: takesNumber ? 1 : 0);
     }
 
-    /// <summary>Builds a command about another user, or explains how to name one when the message names no user.</summary>
-    private static ChatCommand WithSubject(Message message, ChatUser user, ChatTarget target, string arguments, Func<UserRef, string, ChatCommand> build) =>
-        Subject(message, arguments, out var rest) is { } subject ? build(subject, rest) : new InvalidCommand(user, target, WhichUser, ModeratorsOnly: true);
+    /// <summary>Builds a command about another user, or explains how to name one when the message names no user or is unclear.</summary>
+    /// <param name="numbers">How many numbers the command takes after the user, such as the allowance of <c>/quota set</c>.</param>
+    private static ChatCommand WithSubject(
+        Message message, ChatUser user, ChatTarget target, string arguments, Func<UserRef, string, ChatCommand> build, int numbers = 0)
+    {
+        var (subject, rest, problem) = Subject(message, arguments, numbers);
+        return subject is not null ? build(subject, rest) : new InvalidCommand(user, target, problem ?? WhichUser, ModeratorsOnly: true);
+    }
 
     /// <summary>
     /// Finds the user a command is about: a mention of a user without a username (which carries their id), the
-    /// author of the message it replies to, or a numeric id as the first word. <paramref name="rest"/> is what
-    /// follows the user in the arguments.
+    /// author of the message it replies to, or a numeric id as the first word. Returns what follows the user in the
+    /// arguments, or the problem to explain when the message does not name one user clearly.
     /// </summary>
-    private static UserRef? Subject(Message message, string arguments, out string rest)
+    private static (UserRef? Subject, string Remainder, string? Problem) Subject(Message message, string arguments, int numbers)
     {
-        rest = arguments;
         var mention = (message.Entities ?? message.CaptionEntities)?.FirstOrDefault(e => e.Type == MessageEntityType.TextMention && e.User is not null);
         if (mention?.User is { } mentioned)
         {
             var text = message.Text ?? message.Caption ?? string.Empty;
             var mentionText = text.Substring(mention.Offset, Math.Min(mention.Length, text.Length - mention.Offset));
-            rest = arguments.Replace(mentionText, string.Empty, StringComparison.Ordinal).Trim();
-            return UserRefOf(mentioned);
-        }
-
-        // A reply names the user, so the numbers in the arguments are values, as in "/quota set 10".
-        if (message.ReplyToMessage?.From is { IsBot: false } author)
-        {
-            return UserRefOf(author);
+            return (UserRefOf(mentioned), arguments.Replace(mentionText, string.Empty, StringComparison.Ordinal).Trim(), null);
         }
 
         var words = arguments.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length > 0 && long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        long? id = words.Length > 0 && long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        var afterId = words.Length > 1 ? words[1].Trim() : string.Empty;
+        var leadingNumbers = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .TakeWhile(word => long.TryParse(word, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            .Count();
+
+        if (RepliesToUser(message))
         {
-            rest = words.Length > 1 ? words[1].Trim() : string.Empty;
-            return new UserRef(ChatPlatform.Telegram, id.ToString(CultureInfo.InvariantCulture));
+            var author = message.ReplyToMessage!.From!;
+
+            // A reply names the user, so the numbers in the arguments are values, as in "/quota set 10". One number
+            // more than the command takes is an id too, and it must be the author's.
+            if (id is { } given && leadingNumbers > numbers)
+            {
+                return given == author.Id
+                    ? (UserRefOf(author), afterId, null)
+                    : (null, arguments, $"You replied to a message of {UserRefOf(author)} and also gave the id {given}, so it is not clear who you mean. "
+                        + "Reply without the id, or send the command with the id and without replying. Nothing was changed.");
+            }
+
+            return (UserRefOf(author), arguments, null);
         }
 
-        return null;
+        if (id is { } userId)
+        {
+            return (new UserRef(ChatPlatform.Telegram, userId.ToString(CultureInfo.InvariantCulture)), afterId, null);
+        }
+
+        return message.ReplyToMessage?.From is { IsBot: true }
+            ? (null, arguments, "You replied to a bot's message. Reply to a message the user wrote, or give their numeric id.")
+            : (null, arguments, null);
     }
+
+    /// <summary>Whether the message replies to a person's message, which names that person for a moderator command.</summary>
+    private static bool RepliesToUser(Message message) => message.ReplyToMessage?.From is { IsBot: false };
 
     private static CancelCommand? ParseButtonCancel(ChatUser user, ChatTarget target, string data) =>
         StatusText.TryParseCancelAction(data, out var jobId) ? new CancelCommand(user, target, jobId) : null;

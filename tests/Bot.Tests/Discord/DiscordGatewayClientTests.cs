@@ -99,9 +99,8 @@ public sealed class DiscordGatewayClientTests : IAsyncLifetime
         await StartAsync();
 
         _discord.WithholdAcks = true;
-        await WaitUntilAsync(() => _discord.Connections == 2);
-        _discord.WithholdAcks = false;
 
+        await WaitUntilAsync(() => _discord.Connections == 2);
         await WaitUntilAsync(() => _discord.Resumes >= 1 && _discord.IsReady);
         Assert.Equal(1, _discord.Identifies);
     }

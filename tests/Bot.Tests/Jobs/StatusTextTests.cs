@@ -31,7 +31,7 @@ public sealed class StatusTextTests
         var text = StatusText.For(job, Now).ToPlainString();
 
         Assert.Contains("the GPU ran out of memory.", text);
-        Assert.Contains("not counted against your allowance", text);
+        Assert.Contains("It does not count against the allowance.", text);
     }
 
     [Fact]

@@ -191,7 +191,7 @@ public sealed class ModerationServiceTests : IDisposable
 
         Assert.Equal("The bot is paused: new requests are turned away with your message, and jobs already accepted still finish. Use /resume to take requests again.", first);
         Assert.Equal("The bot was already paused; new requests now get your new message. Use /resume to take requests again.", second);
-        Assert.Equal("The bot is already paused with this message; nothing changed.", third);
+        Assert.Equal("The bot is already paused with this message; nothing changed. Use /resume to take requests again.", third);
         Assert.Equal("Back at 19:00", paused.Message);
         Assert.Equal(["paused: Back at 18:00", "paused: Back at 19:00"], await AuditedAfterAsync());
     }
@@ -246,6 +246,31 @@ public sealed class ModerationServiceTests : IDisposable
         var stats = await ModerateAsync(ModeratorAction.Stats);
 
         Assert.Contains("Today: 2 jobs (1 ✅ delivered, 1 ❌ failed), 150 GPU seconds, about 0.15 USD (estimate).", stats);
+        Assert.Contains("Now: no unfinished jobs.", stats);
+    }
+
+    [Fact]
+    public async Task Stats_NamesUnfinishedJobsByState()
+    {
+        var running = await _pipeline.AcceptAsync();
+        await _pipeline.Store.UpdateAsync(running, j => j.State = JobState.Submitted, CancellationToken.None);
+        await _pipeline.AcceptAsync();
+        await ModerateAsync(ModeratorAction.Pause);
+
+        var stats = await ModerateAsync(ModeratorAction.Stats);
+
+        Assert.Contains("Now: 1 ⏳ queued, 1 ⏳ waiting for a GPU; the bot is paused.", stats);
+    }
+
+    [Fact]
+    public async Task Audit_CutsLongValues()
+    {
+        await ModerateAsync(ModeratorAction.Pause, text: new string('m', 250));
+
+        var audit = await ModerateAsync(ModeratorAction.Audit);
+
+        Assert.Contains("pause (running → paused: " + new string('m', 51) + "…)", audit);
+        Assert.Contains("mod (1): pause", audit);
     }
 
     private async Task<string> ModerateAsync(ModeratorAction action, int? number = null, string? text = null) =>

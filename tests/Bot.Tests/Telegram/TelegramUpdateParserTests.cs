@@ -161,6 +161,14 @@ public sealed class TelegramUpdateParserTests
     }
 
     [Fact]
+    public void Generate_EmptyNo_Explains()
+    {
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update("/generate a dog --no", ChatType.Private), BotName)!.Command);
+
+        Assert.StartsWith("--no needs what the video should not show", command.Message);
+    }
+
+    [Fact]
     public void Generate_InnerDashes_StayInPrompt()
     {
         var command = Assert.IsType<GenerateCommand>(TelegramUpdateParser.Parse(Update("/generate a slow-motion wave -- then calm", ChatType.Private), BotName)!.Command);
@@ -192,7 +200,7 @@ public sealed class TelegramUpdateParserTests
     public void QuotaSet_ByReply_TargetsTheAuthor()
     {
         var update = Update("/quota set 10", ChatType.Supergroup);
-        update.Message!.ReplyToMessage = new Message { Id = 5, Chat = update.Message.Chat, From = new User { Id = 77, FirstName = "Bob" } };
+        ReplyTo(update, 5, new User { Id = 77, FirstName = "Bob" });
 
         var command = Assert.IsType<ModerateCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
 
@@ -205,13 +213,75 @@ public sealed class TelegramUpdateParserTests
     public void QuotaSet_ReplyAndId_AsksWhichUser()
     {
         var update = Update("/quota set 103 4", ChatType.Supergroup);
-        update.Message!.ReplyToMessage = new Message { Id = 5, Chat = update.Message.Chat, From = new User { Id = 77, FirstName = "Bob" } };
+        ReplyTo(update, 5, new User { Id = 77, FirstName = "Bob" });
 
         var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
 
         Assert.True(command.ModeratorsOnly);
-        Assert.Contains("You replied to Bob (77)'s message and also gave two numbers", command.Message);
-        Assert.Contains("/quota set 4", command.Message);
+        Assert.StartsWith("You replied to a message of Bob (77) and also gave the id 103", command.Message);
+    }
+
+    [Fact]
+    public void QuotaSet_ReplyAndAuthorId_TargetsAuthor()
+    {
+        var update = Update("/quota set 77 4", ChatType.Supergroup);
+        ReplyTo(update, 5, new User { Id = 77, FirstName = "Bob" });
+
+        var command = Assert.IsType<ModerateCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.Equal("telegram:77", command.Subject!.Key);
+        Assert.Equal(4, command.Number);
+    }
+
+    [Fact]
+    public void QuotaSet_NotWholeNumber_Explains()
+    {
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(Update("/quota set 77 4.5", ChatType.Supergroup), BotName)!.Command);
+
+        Assert.StartsWith("\"4.5\" is not a whole number.", command.Message);
+    }
+
+    [Fact]
+    public void Ban_ReplyAndOtherId_AsksWhichUser()
+    {
+        var update = Update("/ban 102 spam", ChatType.Supergroup);
+        ReplyTo(update, 5, new User { Id = 77, FirstName = "Bob" });
+
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.Contains("also gave the id 102", command.Message);
+    }
+
+    [Fact]
+    public void Ban_ReplyToBot_ExplainsTheReply()
+    {
+        var update = Update("/ban spam", ChatType.Supergroup);
+        ReplyTo(update, 5, new User { Id = 1, FirstName = "Video bot", IsBot = true });
+
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.StartsWith("You replied to a bot's message.", command.Message);
+    }
+
+    [Fact]
+    public void Jobs_ReplyToBot_ListsOwnJobs()
+    {
+        var update = Update("/jobs", ChatType.Supergroup);
+        ReplyTo(update, 5, new User { Id = 1, FirstName = "Video bot", IsBot = true });
+
+        Assert.Null(Assert.IsType<ListJobsCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command).Subject);
+    }
+
+    [Fact]
+    public void Cancel_ReplyToStatus_CarriesThatMessage()
+    {
+        var update = Update("/cancel", ChatType.Supergroup);
+        ReplyTo(update, 31, new User { Id = 1, FirstName = "Video bot", IsBot = true });
+
+        var command = Assert.IsType<CancelCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.Null(command.JobId);
+        Assert.Equal("31", command.RepliedMessageId);
     }
 
     [Fact]
@@ -292,6 +362,9 @@ public sealed class TelegramUpdateParserTests
         Assert.Equal(7, command.JobId);
         Assert.Equal("9", command.Target.RequestMessageId);
     }
+
+    private static void ReplyTo(Update update, int messageId, User author) =>
+        update.Message!.ReplyToMessage = new Message { Id = messageId, Chat = update.Message.Chat, From = author };
 
     private static Update Update(string text, ChatType chatType, long chatId = -1001)
     {
