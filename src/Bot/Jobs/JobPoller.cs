@@ -132,10 +132,7 @@ internal sealed class JobPoller(
                 updated = await store.UpdateAsync(job, j =>
                 {
                     j.State = JobState.Running;
-                    j.StartedAt ??= now;
-                    j.CheckFailures = 0;
-                    j.DelayMs = status.DelayTime ?? j.DelayMs;
-                    j.ExecutionMs = status.ExecutionTime ?? j.ExecutionMs;
+                    RecordStarted(j, status, now);
                     if (progress is not null)
                     {
                         j.ProgressStage = progress.Stage;
@@ -152,10 +149,7 @@ internal sealed class JobPoller(
                 updated = await store.UpdateAsync(job, j =>
                 {
                     j.State = JobState.Delivering;
-                    j.StartedAt ??= now;
-                    j.CheckFailures = 0;
-                    j.DelayMs = status.DelayTime ?? j.DelayMs;
-                    j.ExecutionMs = status.ExecutionTime ?? j.ExecutionMs;
+                    RecordStarted(j, status, now);
                     j.ProgressPercent = 100;
                     j.NextCheckAt = now;
                 }, cancellationToken);
@@ -192,6 +186,15 @@ internal sealed class JobPoller(
         {
             reporter.Publish(updated);
         }
+    }
+
+    /// <summary>Records that the worker picked the job up, with RunPod's queue and execution times so far.</summary>
+    private static void RecordStarted(Job job, JobStatusResponse status, DateTimeOffset now)
+    {
+        job.StartedAt ??= now;
+        job.CheckFailures = 0;
+        job.DelayMs = status.DelayTime ?? job.DelayMs;
+        job.ExecutionMs = status.ExecutionTime ?? job.ExecutionMs;
     }
 
     /// <summary>Cancels a job that passed the bot's deadline, so it stops costing GPU time, and releases its quota.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bot.Chat;
+using Bot.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -118,7 +119,7 @@ public sealed partial class StatusReporter(
             var wait = message.LastSentAt + port.StatusEditInterval - time.GetUtcNow();
             if (message.LastSentAt is not null && wait > TimeSpan.Zero)
             {
-                await Delay(wait.Value, cancellationToken);
+                await time.DelayUnlessStoppingAsync(wait.Value, cancellationToken);
                 lock (message)
                 {
                     // A newer state arrived while waiting: show that one instead.
@@ -178,7 +179,7 @@ public sealed partial class StatusReporter(
                     return false;
                 }
 
-                await Delay(exception.RetryAfter ?? TimeSpan.FromSeconds(attempt * 2), cancellationToken);
+                await time.DelayUnlessStoppingAsync(exception.RetryAfter ?? TimeSpan.FromSeconds(attempt * 2), cancellationToken);
             }
             catch (ChatSendException exception)
             {
@@ -192,18 +193,6 @@ public sealed partial class StatusReporter(
         }
 
         return false;
-    }
-
-    private async Task Delay(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping: the loop ends on its next check.
-        }
     }
 
     [LoggerMessage(EventId = 240, Level = LogLevel.Debug, Message = "Status edit for job {JobId} skipped: {Reason}")]
