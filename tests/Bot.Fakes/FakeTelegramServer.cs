@@ -194,13 +194,14 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     }
 
     /// <summary>Queues a press of an inline button under a message the bot sent, as a callback query update.</summary>
-    public void PressButton(long chatId, long userId, int messageId, string data)
+    /// <param name="callbackId">The callback query's id; an earlier press's id makes this a re-delivery of that press.</param>
+    public void PressButton(long chatId, long userId, int messageId, string data, string? callbackId = null)
     {
         lock (_gate)
         {
             var callback = new JsonObject
             {
-                ["id"] = $"callback-{_nextUpdateId}",
+                ["id"] = callbackId ?? $"callback-{_nextUpdateId}",
                 ["from"] = new JsonObject { ["id"] = userId, ["is_bot"] = false, ["first_name"] = $"User{userId}" },
                 ["message"] = new JsonObject
                 {

@@ -168,6 +168,22 @@ public sealed class TelegramCommandTests : BotTestBase
     }
 
     [Fact]
+    public async Task Reroll_RedeliveredPress_StartsOneJob()
+    {
+        await StartBotAsync();
+        Telegram.SendUserMessage(Group, Member, "/generate a cat", "supergroup");
+        var video = await VideoAsync(Group);
+
+        Telegram.PressButton(Group, Member, video.MessageId, "reroll:1", callbackId: "press-1");
+        Telegram.PressButton(Group, Member, video.MessageId, "reroll:1", callbackId: "press-1");
+
+        await Eventually.WaitUntilAsync(() => Telegram.ButtonAnswers.Count == 2, "both button answers");
+        await Eventually.WaitUntilAsync(() => Telegram.MessagesTo(Group).Count(m => m.Method == "sendVideo") == 2, "the second video");
+        Assert.Equal(2, RunPod.RunCalls);
+        Assert.All(Telegram.ButtonAnswers, answer => Assert.Null(answer.Text));
+    }
+
+    [Fact]
     public async Task ModeratorCancel_ReplyToStatus_Cancels()
     {
         RunPod.Behavior.RunTime = TimeSpan.FromSeconds(30);

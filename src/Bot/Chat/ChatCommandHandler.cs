@@ -117,11 +117,12 @@ public sealed class ChatCommandHandler(
             image = new ChatImage(null, stored.Bytes, stored.MediaType);
         }
 
-        // A second press moments after the first (a double tap, or a slow connection) must not make a second job.
-        var now = time.GetUtcNow();
+        // The key carries the press, so a re-delivered press is a duplicate, and the job and user, so that a
+        // second press moments after the first (a double tap, or a slow connection) makes no second job either.
         var keyPrefix = string.Create(CultureInfo.InvariantCulture, $"reroll:{job.Id}:{command.User.Key}:");
-        var recentFrom = now.AddSeconds(-RerollWindowSeconds);
-        if (await context.Jobs.AnyAsync(j => j.RequestKey.StartsWith(keyPrefix) && j.CreatedAt >= recentFrom, cancellationToken))
+        var requestKey = keyPrefix + command.RequestKey;
+        var recentFrom = time.GetUtcNow().AddSeconds(-RerollWindowSeconds);
+        if (await context.Jobs.AnyAsync(j => j.RequestKey.StartsWith(keyPrefix) && j.RequestKey != requestKey && j.CreatedAt >= recentFrom, cancellationToken))
         {
             return ChatText.Of("You pressed Re-roll a moment ago, and that video is already on its way.");
         }
@@ -132,7 +133,7 @@ public sealed class ChatCommandHandler(
             command.User,
             command.Target,
             job.Prompt,
-            keyPrefix + now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            requestKey,
             NewSeed(job.OutputSeed ?? job.Seed),
             aspect,
             job.NegativePrompt,

@@ -12,7 +12,7 @@ public enum ChatPlatform
 /// <param name="Platform">The platform the id belongs to.</param>
 /// <param name="Id">The platform's user id, as text.</param>
 /// <param name="DisplayName">A name to show in logs and moderator views.</param>
-/// <param name="IsChatModerator">Whether the platform says this user moderates the chat the command came from.</param>
+/// <param name="IsChatModerator">Whether the platform reports that this user moderates the chat the command came from.</param>
 public sealed record ChatUser(ChatPlatform Platform, string Id, string DisplayName, bool IsChatModerator = false)
 {
     /// <summary>The key that identifies this user across the bot's tables: platform and id.</summary>
@@ -57,9 +57,9 @@ public sealed record ChatImage(Uri? Url, byte[]? Bytes, string MediaType);
 /// <summary>A request for a video.</summary>
 /// <param name="Prompt">The text after the command, as typed.</param>
 /// <param name="RequestKey">A key unique to the platform message, so a re-delivered update never creates a second job.</param>
-/// <param name="Seed">A seed the user asked for, if any.</param>
-/// <param name="Aspect">The orientation the user asked for; the configured size when empty.</param>
-/// <param name="NegativePrompt">What the video should not show, if the user said.</param>
+/// <param name="Seed">The seed the user requested, if any.</param>
+/// <param name="Aspect">The orientation the user requested; the configured size when empty.</param>
+/// <param name="NegativePrompt">What the video should not show, if the user gave it.</param>
 /// <param name="Image">An image to animate, if the user sent one.</param>
 public sealed record GenerateCommand(
     ChatUser User,
@@ -74,7 +74,7 @@ public sealed record GenerateCommand(
 
 /// <summary>A request for the same video again with a new seed, from a delivered video's Re-roll button.</summary>
 /// <param name="JobId">The delivered job to repeat.</param>
-/// <param name="RequestKey">A key of the button press; the core uses its own, so quick repeated presses make one job.</param>
+/// <param name="RequestKey">A key unique to the button press, so a re-delivered press never creates a second job.</param>
 public sealed record RerollCommand(ChatUser User, ChatTarget Target, long JobId, string RequestKey) : ChatCommand(User, Target);
 
 /// <summary>A request for a user's recent jobs: one's own, or, for a moderator, another user's.</summary>
