@@ -86,7 +86,7 @@ public static partial class TelegramUpdateParser
                 ? new ListJobsCommand(user, target)
                 : WithSubject(message, user, target, arguments, (subject, _) => new ListJobsCommand(user, target, subject))),
             "cancel" => new TelegramCommand(arguments.Length == 0
-                ? new CancelCommand(user, target, null, message.ReplyToMessage?.Id.ToString(CultureInfo.InvariantCulture))
+                ? new CancelCommand(user, target, null, RepliedTo(message)?.Id.ToString(CultureInfo.InvariantCulture))
                 : long.TryParse(arguments.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out var jobId)
                     ? new CancelCommand(user, target, jobId)
                     : new InvalidCommand(user, target, "Give the job's number, for example /cancel 12, or reply to the job's status with /cancel. /jobs lists your jobs.")),
@@ -124,7 +124,7 @@ public static partial class TelegramUpdateParser
     /// </summary>
     private static TelegramCommand ParseGenerate(Message message, ChatUser user, ChatTarget target, string arguments)
     {
-        var photo = PhotoOf(message) ?? (message.ReplyToMessage is { } replied ? PhotoOf(replied) : null);
+        var photo = PhotoOf(message) ?? (RepliedTo(message) is { } replied ? PhotoOf(replied) : null);
         if (photo is { Size: > MaxImageBytes })
         {
             return new TelegramCommand(new InvalidCommand(user, target,
@@ -258,7 +258,7 @@ public static partial class TelegramUpdateParser
 
         if (RepliesToUser(message))
         {
-            var author = message.ReplyToMessage!.From!;
+            var author = RepliedTo(message)!.From!;
 
             // A reply names the user, so the numbers in the arguments are values, as in "/quota set 10". One number
             // more than the command takes is an id too, and it must be the author's.
@@ -278,13 +278,20 @@ public static partial class TelegramUpdateParser
             return (new UserRef(ChatPlatform.Telegram, userId.ToString(CultureInfo.InvariantCulture)), afterId, null);
         }
 
-        return message.ReplyToMessage?.From is { IsBot: true }
+        return RepliedTo(message)?.From is { IsBot: true }
             ? (null, arguments, "You replied to a bot's message. Reply to a message the user wrote, or give their numeric id.")
             : (null, arguments, null);
     }
 
     /// <summary>Whether the message replies to a person's message, which names that person for a moderator command.</summary>
-    private static bool RepliesToUser(Message message) => message.ReplyToMessage?.From is { IsBot: false };
+    private static bool RepliesToUser(Message message) => RepliedTo(message)?.From is { IsBot: false };
+
+    /// <summary>
+    /// Returns the message the user replied to. In a forum topic, Telegram sets the topic's first message as the
+    /// reply of every message without one, so that one does not count.
+    /// </summary>
+    private static Message? RepliedTo(Message message) =>
+        message.IsTopicMessage && message.ReplyToMessage?.Id == message.MessageThreadId ? null : message.ReplyToMessage;
 
     private static CancelCommand? ParseButtonCancel(ChatUser user, ChatTarget target, string data) =>
         StatusText.TryParseCancelAction(data, out var jobId) ? new CancelCommand(user, target, jobId) : null;

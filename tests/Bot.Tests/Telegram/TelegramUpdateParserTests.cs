@@ -253,6 +253,33 @@ public sealed class TelegramUpdateParserTests
     }
 
     [Fact]
+    public void Ban_ForumTopicStart_NotAReply()
+    {
+        var update = Update("/ban spam", ChatType.Supergroup);
+        update.Message!.IsTopicMessage = true;
+        update.Message.MessageThreadId = 9;
+        ReplyTo(update, 9, new User { Id = 77, FirstName = "Topic starter" });
+
+        var command = Assert.IsType<InvalidCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.StartsWith("Say which user", command.Message);
+    }
+
+    [Fact]
+    public void Cancel_InForumTopic_CancelsLatestJob()
+    {
+        var update = Update("/cancel", ChatType.Supergroup);
+        update.Message!.IsTopicMessage = true;
+        update.Message.MessageThreadId = 9;
+        ReplyTo(update, 9, new User { Id = 77, FirstName = "Topic starter" });
+
+        var command = Assert.IsType<CancelCommand>(TelegramUpdateParser.Parse(update, BotName)!.Command);
+
+        Assert.Null(command.JobId);
+        Assert.Null(command.RepliedMessageId);
+    }
+
+    [Fact]
     public void Ban_ReplyToBot_ExplainsTheReply()
     {
         var update = Update("/ban spam", ChatType.Supergroup);
