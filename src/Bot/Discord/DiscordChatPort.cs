@@ -73,17 +73,26 @@ internal sealed partial class DiscordChatPort(
     }
 
     /// <summary>
-    /// Replaces an interaction's public deferred response with a note only its user sees. The public "thinking…"
+    /// Replaces an interaction's public deferred response with a note visible only to its user. The public "thinking…"
     /// is deleted, and the note goes out as an ephemeral follow-up.
     /// </summary>
     public async Task ReplyPrivatelyAsync(ChatTarget target, ChatText text, CancellationToken cancellationToken)
     {
         var applicationId = await application.GetIdAsync(cancellationToken);
-        await CallAsync(async () =>
+        try
         {
-            await rest.DeleteOriginalResponseAsync(applicationId, target.InteractionToken!, cancellationToken);
-            return true;
-        });
+            await CallAsync(async () =>
+            {
+                await rest.DeleteOriginalResponseAsync(applicationId, target.InteractionToken!, cancellationToken);
+                return true;
+            });
+        }
+        catch (ChatSendException exception)
+        {
+            // The note still goes out: a "thinking…" left in the channel is better than no reply at all.
+            LogDeleteFailed(logger, exception, target.ChatId);
+        }
+
         await SendPrivateNoteAsync(target, text, cancellationToken);
     }
 
@@ -201,6 +210,9 @@ internal sealed partial class DiscordChatPort(
             throw new ChatSendException(ChatSendFailure.Failed, $"The Discord request failed: {exception.Message}", exception);
         }
     }
+
+    [LoggerMessage(EventId = 621, Level = LogLevel.Warning, Message = "Deleting the deferred response in channel {ChannelId} failed; sending the private note anyway")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string channelId);
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "The interaction token for channel {ChannelId} no longer works ({Reason}); using the channel instead")]
     private static partial void LogTokenRejected(ILogger logger, string channelId, string reason);
