@@ -69,7 +69,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     public bool WithholdAcks { get; set; }
 
     /// <summary>When set, every Resume is refused with op 9 <c>false</c>.</summary>
-    public bool RefuseResumes { get; set; }
+    public bool RejectResumes { get; set; }
 
     /// <summary>When set, the interaction token routes respond 401 with code 50027, as after the 15 minutes.</summary>
     public bool ExpireInteractionTokens { get; set; }
@@ -432,7 +432,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
             case 6:
                 Resumes++;
-                if (RefuseResumes)
+                if (RejectResumes)
                 {
                     await connection.SendAsync(new JsonObject { ["op"] = 9, ["d"] = false });
                     return;

@@ -113,8 +113,8 @@ public sealed class TelegramGenerateTests : BotTestBase
         Telegram.SendUserMessage(Chat, User, "/generate a cat");
         Telegram.SendUserMessage(Chat, User, "/generate a dog");
 
-        // One job per user runs at a time; the second starts when the first leaves RunPod, not at the next
-        // idle check of the dispatcher 30 seconds later.
+        // One job per user runs at a time. The second starts when the first leaves RunPod, not at the
+        // dispatcher's next idle check 30 seconds later.
         await Eventually.WaitUntilAsync(
             () => Telegram.MessagesTo(Chat).Count(m => m.Method == "sendVideo") == 2,
             "both videos",

@@ -1,8 +1,8 @@
 namespace Bot.Chat;
 
 /// <summary>
-/// The way the core talks back to one platform. Each adapter implements it; the core never sees
-/// platform types, and adapters never touch the database.
+/// The way the core talks back to one platform. Each adapter implements it. The core uses no platform
+/// types, and adapters do not touch the database.
 /// </summary>
 public interface IChatPort
 {

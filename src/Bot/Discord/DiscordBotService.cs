@@ -12,8 +12,8 @@ namespace Bot.Discord;
 /// <summary>
 /// Runs the gateway connection and handles interactions in two stages. The receive loop only enqueues. A pool
 /// of deferring workers sends each interaction's deferred response and nothing else, so a burst of commands
-/// never waits behind database or RunPod work and meets Discord's 3-second deadline. A second pool then
-/// carries out the commands.
+/// does not wait behind database or RunPod work. The benchmark in bench/ measures how far that stays within
+/// Discord's 3-second deadline. A second pool then carries out the commands.
 /// </summary>
 internal sealed partial class DiscordBotService(
     DiscordGatewayClient gateway,
@@ -181,7 +181,7 @@ internal sealed partial class DiscordBotService(
     /// <summary>
     /// Returns whether the member moderates: Manage Server (or Administrator) in a server of
     /// <c>Moderation:DiscordManagerGuildIds</c>, or a user or role id from the settings. It is checked here, on the
-    /// server side, whoever Discord showed the <c>/mod</c> command to.
+    /// server side, because Discord's command permissions only decide who sees <c>/mod</c>.
     /// </summary>
     private bool IsModerator(DiscordInteraction interaction)
     {

@@ -18,7 +18,7 @@ internal sealed partial class DiscordCommands(
 {
     /// <summary>
     /// Returns the command definitions, with the prompt's length capped at <c>Generation:MaxPromptLength</c>.
-    /// <c>/mod</c> holds the moderator commands; Discord shows it only to members with Manage Server until a
+    /// <c>/mod</c> contains the moderator commands; Discord shows it only to members with Manage Server until a
     /// server admin changes that, and every use is checked again when it arrives.
     /// </summary>
     public JsonArray Definitions()

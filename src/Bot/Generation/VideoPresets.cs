@@ -26,8 +26,8 @@ public static class VideoPresets
 {
     public const string DefaultTask = "ti2v-5B";
 
-    // Sizes and defaults come from Wan2.2's task configs: ti2v-5B only takes 1280*704 and 704*1280
-    // and makes 121 frames at 24 fps; the A14B models take four sizes and make 81 frames at 16 fps.
+    // Sizes and defaults come from Wan2.2's task configs. ti2v-5B only takes 1280*704 and 704*1280 and makes
+    // 121 frames at 24 fps. The A14B models take four sizes and make 81 frames at 16 fps.
     private static readonly string[] A14BSizes = ["1280*720", "720*1280", "832*480", "480*832"];
 
     public static IReadOnlyList<VideoPreset> All { get; } =

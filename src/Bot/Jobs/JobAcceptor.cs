@@ -20,7 +20,7 @@ public enum AcceptResult
     Duplicate,
     InvalidPrompt,
 
-    /// <summary>An option is invalid, or the image does not suit the task; <see cref="AcceptOutcome.Message"/> tells what.</summary>
+    /// <summary>An option is invalid, or the image does not suit the task; <see cref="AcceptOutcome.Message"/> explains which.</summary>
     InvalidRequest,
 
     /// <summary>The prompt broke the prompt policy; the rejection was recorded for moderators.</summary>

@@ -38,7 +38,7 @@ internal abstract class PipelineService(string loop, JobSignal signal, TimeProvi
 
     /// <summary>
     /// Runs one pass. A database or network failure is logged, and the loop waits a few seconds before the
-    /// next pass. Unfinished jobs stay stored, so nothing is lost.
+    /// next pass. Unfinished jobs stay stored, so the next pass picks them up.
     /// </summary>
     private async Task<TimeSpan> RunPassAsync(Func<Task<TimeSpan>> pass, CancellationToken stoppingToken)
     {

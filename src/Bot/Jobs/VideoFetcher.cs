@@ -20,7 +20,7 @@ public abstract record FetchResult
     /// <summary>The video is over the upload limit; <paramref name="Bytes"/> is its size when known.</summary>
     public sealed record TooLarge(long? Bytes) : FetchResult;
 
-    /// <summary>The video could not be fetched. <paramref name="Transient"/> tells whether trying later may help.</summary>
+    /// <summary>The video could not be fetched. <paramref name="Transient"/> is whether trying later may help.</summary>
     public sealed record Failed(string Reason, bool Transient) : FetchResult;
 }
 

@@ -20,8 +20,8 @@ public sealed class QuotaOptions
     public QuotaPeriod Period { get; set; } = QuotaPeriod.Daily;
 
     /// <summary>
-    /// Jobs of one user that may be on the GPU (queued at RunPod or running) at once; further accepted jobs wait
-    /// their turn in the bot. Default 1; 1 to 100.
+    /// Jobs of one user that may be on the GPU (queued at RunPod or running) at once. Further accepted jobs wait
+    /// their turn in the bot. Default 1, from 1 to 100.
     /// </summary>
     public int MaxConcurrentJobsPerUser { get; set; } = 1;
 }

@@ -114,7 +114,7 @@ internal sealed class RunPodClient(IRunPodApi api) : IRunPodClient
         }
         catch (ApiRequestException exception) when (exception.InnerException is { } inner && !cancellationToken.IsCancellationRequested)
         {
-            // Refit wraps failures that happen before a response arrives; the inner exception tells which.
+            // Refit wraps failures that happen before a response arrives, and the inner exception names the cause.
             throw ClassifyTransport(inner, cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or BrokenCircuitException or TimeoutRejectedException

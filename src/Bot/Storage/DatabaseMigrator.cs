@@ -21,7 +21,7 @@ internal sealed partial class DatabaseMigrator(
         var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await context.Database.MigrateAsync(cancellationToken);
 
-        // WAL lets status reads go on while a job is being written; the mode is stored in the file, so this
+        // WAL lets status reads go on while a job is being written. The mode is stored in the file, so this
         // only changes something the first time.
         await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
 

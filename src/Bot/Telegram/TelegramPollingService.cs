@@ -13,7 +13,7 @@ namespace Bot.Telegram;
 
 /// <summary>
 /// Receives updates by long polling and hands each to a pool of workers, so a slow command in one chat never
-/// delays the reply in another. Each chat always goes to the same worker, so its commands are answered in the
+/// delays the reply in another. Each chat always goes to the same worker, so its commands are handled in the
 /// order they were sent. The poll loop itself only enqueues.
 /// </summary>
 internal sealed partial class TelegramPollingService(
@@ -84,7 +84,7 @@ internal sealed partial class TelegramPollingService(
                     LogPollFailed(logger, exception, failures, wait);
                 }
 
-                await Delay(wait, stoppingToken);
+                await time.DelayUnlessStoppingAsync(wait, stoppingToken);
             }
         }
 
@@ -121,7 +121,7 @@ internal sealed partial class TelegramPollingService(
             {
                 var wait = Backoff(attempt);
                 LogPollFailed(logger, exception, attempt, wait);
-                await Delay(wait, cancellationToken);
+                await time.DelayUnlessStoppingAsync(wait, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -132,7 +132,7 @@ internal sealed partial class TelegramPollingService(
         return false;
     }
 
-    /// <summary>Tells the user a command failed inside the bot, so they are not left waiting for an answer.</summary>
+    /// <summary>Sends the reply for a command that failed inside the bot, so the user is not left waiting.</summary>
     private async Task TryReplyAsync(Update update, ChatCommand command, ChatText text)
     {
         try
@@ -159,9 +159,9 @@ internal sealed partial class TelegramPollingService(
     }
 
     /// <summary>
-    /// Sets the command menus: the user commands for everyone, and the moderator commands for the
-    /// administrators of the configured groups and in the private chats of the configured moderators. Menus only change what Telegram
-    /// suggests; every moderator command is checked again when it arrives.
+    /// Sets the command menus: the user commands for everyone, and the moderator commands for the administrators of
+    /// the configured groups and in the private chats of the configured moderators. Menus only change what Telegram
+    /// suggests, and every moderator command is checked again when it arrives.
     /// </summary>
     private async Task SetMenusAsync(CancellationToken cancellationToken)
     {
@@ -221,7 +221,7 @@ internal sealed partial class TelegramPollingService(
             }
             catch (RequestException exception)
             {
-                // Downloading the photo failed; the user is told, and no job was made.
+                // Downloading the photo failed: the user gets a message, and no job was made.
                 LogUpdateFailed(logger, exception, update.Id, command.Target.ChatId);
                 await TryReplyAsync(update, command, ChatText.Of("The image could not be downloaded from Telegram. Please send it again."));
             }
@@ -297,18 +297,6 @@ internal sealed partial class TelegramPollingService(
     {
         var seconds = Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures, 10) - 1));
         return TimeSpan.FromSeconds(seconds * (0.8 + (Random.Shared.NextDouble() * 0.4)));
-    }
-
-    private async Task Delay(TimeSpan wait, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(wait, time, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Telegram bot @{Username} ({BotId}) is receiving updates")]

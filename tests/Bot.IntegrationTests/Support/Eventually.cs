@@ -3,7 +3,7 @@ namespace Bot.IntegrationTests.Support;
 /// <summary>Waits for a condition that the bot reaches in the background.</summary>
 public static class Eventually
 {
-    public static async Task<T> WaitForAsync<T>(Func<T?> probe, string what, TimeSpan? timeout = null)
+    public static async Task<T> WaitForAsync<T>(Func<T?> probe, string awaited, TimeSpan? timeout = null)
         where T : class
     {
         var deadline = TimeProvider.System.GetUtcNow() + (timeout ?? TimeSpan.FromSeconds(30));
@@ -17,11 +17,11 @@ public static class Eventually
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"Timed out waiting for {what}.");
+        throw new TimeoutException($"Timed out waiting for {awaited}.");
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static async Task WaitUntilAsync(Func<bool> condition, string awaited, TimeSpan? timeout = null)
     {
-        await WaitForAsync(() => condition() ? string.Empty : null, what, timeout);
+        await WaitForAsync(() => condition() ? string.Empty : null, awaited, timeout);
     }
 }

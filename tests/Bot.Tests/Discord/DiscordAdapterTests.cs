@@ -18,7 +18,7 @@ public sealed class DiscordAdapterTests
     }
 
     [Fact]
-    public void Markdown_EscapesHeadingsAndListsOnlyAtLineStart()
+    public void Markdown_LineStartMarks_Escaped()
     {
         var text = ChatText.Of("# big\n- item\njob #12 - done");
 

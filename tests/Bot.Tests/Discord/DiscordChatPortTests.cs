@@ -59,7 +59,7 @@ public sealed class DiscordChatPortTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Video_AfterTokenOutlived_GoesToChannelReplyingToStatus()
+    public async Task Video_AfterTokenExpiry_PostsInChannel()
     {
         var status = await _port.SendReplyAsync(Target(), ChatText.Of("Queued"), CancellationToken.None);
 

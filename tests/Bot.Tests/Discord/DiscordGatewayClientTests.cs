@@ -120,7 +120,7 @@ public sealed class DiscordGatewayClientTests : IAsyncLifetime
     public async Task FailedResume_IdentifiesAgain()
     {
         await StartAsync();
-        _discord.RefuseResumes = true;
+        _discord.RejectResumes = true;
 
         await _discord.SendReconnectAsync();
 

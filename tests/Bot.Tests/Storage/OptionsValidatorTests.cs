@@ -26,7 +26,7 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
-    public void RunPod_PollIntervalOutOfRange_NamesKey()
+    public void PollInterval_OutOfRange_NamesKey()
     {
         var result = new RunPodOptionsValidator().Validate(null, new RunPodOptions { PollInterval = TimeSpan.Zero });
 

@@ -16,14 +16,14 @@ public enum LocalOutputMode
     Missing,
 }
 
-/// <summary>A status code the local endpoint answers with instead of doing its work.</summary>
+/// <summary>A status code the local endpoint returns instead of doing its work.</summary>
 /// <param name="Route">The route it applies to: <c>run</c>, <c>status</c>, <c>cancel</c> or <c>health</c>.</param>
-/// <param name="StatusCode">The HTTP status to answer with.</param>
+/// <param name="StatusCode">The HTTP status to return.</param>
 /// <param name="RetryAfter">A <c>Retry-After</c> header to send, if any.</param>
 public sealed record InjectedFault(string Route, HttpStatusCode StatusCode, TimeSpan? RetryAfter = null);
 
 /// <summary>
-/// Knobs that change what the local endpoint does: job pacing, failures, error answers and expiry. The bot
+/// Knobs that change what the local endpoint does: job pacing, failures, error responses and expiry. The bot
 /// leaves them at their defaults; tests change them to drive the pipeline through each path.
 /// </summary>
 public sealed class LocalEndpointBehavior
@@ -48,7 +48,7 @@ public sealed class LocalEndpointBehavior
     /// <summary>When set, new jobs end <c>TIMED_OUT</c>.</summary>
     public bool TimeOutJobs { get; set; }
 
-    /// <summary>When set, <c>/status</c> and <c>/cancel</c> answer 404 for every job, as RunPod does once a job expired.</summary>
+    /// <summary>When set, <c>/status</c> and <c>/cancel</c> return 404 for every job, as RunPod does once a job expired.</summary>
     public bool ExpireJobs { get; set; }
 
     /// <summary>How finished jobs return their video.</summary>
